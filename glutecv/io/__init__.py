@@ -1,0 +1,1 @@
+"""Sources (iterators of frames) and sinks (context managers that write atomically)."""

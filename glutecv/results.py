@@ -1,0 +1,189 @@
+"""What an analysis produces, and its JSON form (``result.json``).
+
+These dataclasses are the contract between the analyzers (which make them), and the rep table,
+annotators, reports and CLI (which read them). ``docs/result_schema.json`` is the JSON Schema of
+:meth:`AnalysisResult.to_dict`; bump :data:`SCHEMA_VERSION` whenever that shape changes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from glutecv.errors import InputError
+
+SCHEMA_VERSION = 1
+
+RepSide = Literal["left", "right", "both"]
+
+#: Every fault code glutecv reports. Analyzers use exactly these strings.
+FAULT_CODES: tuple[str, ...] = (
+    "knee_valgus",       # knee caves inward (2D frontal plane projection angle above threshold)
+    "lumbar_extension",  # the low back arches instead of the hips extending at lockout
+    "pelvic_drop",       # single-leg bridge: pelvis sags on the free-leg side
+    "pelvis_rotation",   # clamshell: pelvis rolls back as the knee opens
+    "trunk_shift",       # fire hydrant: trunk leans or shifts sideways
+    "hip_hike",          # fire hydrant: the hip hitches up instead of the thigh abducting
+    "incomplete_rom",    # the rep stopped short of the exercise's range of motion
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault on one rep: the measured ``value`` crossed ``threshold`` (both in ``unit``)."""
+
+    code: str
+    value: float
+    threshold: float
+    unit: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in FAULT_CODES:
+            raise ValueError(f"unknown fault code {self.code!r}; known: {', '.join(FAULT_CODES)}")
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition. Times are seconds from the video's start; metrics carry units in names."""
+
+    index: int
+    side: RepSide
+    start_s: float
+    peak_s: float
+    end_s: float
+    metrics: dict[str, float] = field(default_factory=dict)
+    faults: tuple[Fault, ...] = ()
+
+    @property
+    def good(self) -> bool:
+        """True when the rep has no fault."""
+        return not self.faults
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """How the body was seen: camera view, body orientation, the side facing the camera."""
+
+    camera: str = "unknown"        # side | front | back | oblique | above | unknown
+    orientation: str = "unknown"   # standing | supine | side_lying | quadruped | unknown
+    facing_side: str | None = None  # left | right: the body side nearer the camera
+    working_side: str | None = None  # left | right | both
+    confidence: float = 0.0
+    unsupported: dict[str, str] = field(default_factory=dict)  # metric -> why not measurable
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything known about one analysed video (or landmark file)."""
+
+    source: str
+    video: dict[str, Any]               # width, height, fps, frames, duration_s, rotation...
+    exercise: str
+    exercise_source: Literal["given", "recognised"]
+    exercise_confidence: float
+    view: ViewInfo
+    reps: tuple[Rep, ...]
+    warnings: tuple[str, ...] = ()
+    series: dict[str, list[float]] = field(default_factory=dict)  # "t_s" + per-frame angles
+    thresholds: dict[str, float] = field(default_factory=dict)    # for plots: name -> value
+    model: str | None = None
+    glutecv_version: str = ""
+
+    # --- summary ---------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """Rep count, reps by side, and how many reps carried each fault."""
+        by_side: dict[str, int] = {}
+        faults: dict[str, int] = {}
+        for rep in self.reps:
+            by_side[rep.side] = by_side.get(rep.side, 0) + 1
+            for f in rep.faults:
+                faults[f.code] = faults.get(f.code, 0) + 1
+        return {
+            "rep_count": len(self.reps),
+            "reps_by_side": by_side,
+            "fault_counts": faults,
+            "good_reps": sum(r.good for r in self.reps),
+        }
+
+    # --- JSON ------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The ``result.json`` document (NaN becomes null when written)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "glutecv_version": self.glutecv_version,
+            "source": self.source,
+            "video": self.video,
+            "model": self.model,
+            "exercise": {"name": self.exercise, "source": self.exercise_source,
+                         "confidence": self.exercise_confidence},
+            "view": asdict(self.view),
+            "reps": [
+                {**{k: v for k, v in asdict(r).items() if k != "faults"},
+                 "good": r.good, "faults": [asdict(f) for f in r.faults]}
+                for r in self.reps
+            ],
+            "summary": self.summary(),
+            "warnings": list(self.warnings),
+            "thresholds": self.thresholds,
+            "series": self.series,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AnalysisResult:
+        """Inverse of :meth:`to_dict` (nulls come back as NaN in numbers)."""
+        if d.get("schema_version") != SCHEMA_VERSION:
+            raise InputError(
+                f"result schema version {d.get('schema_version')!r} is not supported "
+                f"(this glutecv reads version {SCHEMA_VERSION})"
+            )
+        nan = math.nan
+
+        def num(x: Any) -> float:
+            return nan if x is None else float(x)
+
+        reps = tuple(
+            Rep(
+                index=int(r["index"]), side=r["side"], start_s=num(r["start_s"]),
+                peak_s=num(r["peak_s"]), end_s=num(r["end_s"]),
+                metrics={k: num(v) for k, v in r.get("metrics", {}).items()},
+                faults=tuple(
+                    Fault(f["code"], num(f["value"]), num(f["threshold"]), f["unit"],
+                          f["message"])
+                    for f in r.get("faults", [])
+                ),
+            )
+            for r in d["reps"]
+        )
+        ex = d["exercise"]
+        return cls(
+            source=d["source"], video=d["video"], exercise=ex["name"],
+            exercise_source=ex["source"], exercise_confidence=num(ex["confidence"]),
+            view=ViewInfo(**d["view"]), reps=reps, warnings=tuple(d.get("warnings", [])),
+            series={k: [num(x) for x in v] for k, v in d.get("series", {}).items()},
+            thresholds={k: num(v) for k, v in d.get("thresholds", {}).items()},
+            model=d.get("model"), glutecv_version=d.get("glutecv_version", ""),
+        )
+
+    def save(self, path: str | Path) -> None:
+        """Write ``result.json`` atomically."""
+        from glutecv.io.atomic import write_json
+
+        write_json(path, self.to_dict())
+
+    @classmethod
+    def load(cls, path: str | Path) -> AnalysisResult:
+        """Read a ``result.json``; a malformed or wrong-version file is an InputError."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such result file")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls.from_dict(data)
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}: malformed result file ({exc.__class__.__name__})") from None

@@ -30,6 +30,18 @@ FAULT_CODES: tuple[str, ...] = (
     "incomplete_rom",    # the rep stopped short of the exercise's range of motion
 )
 
+#: One short coaching cue per fault, in priority order (first = most important to fix).
+#: Live mode shows one cue at a time, the highest-priority active one.
+CUES: dict[str, str] = {
+    "knee_valgus": "push your knees out",
+    "lumbar_extension": "tuck your pelvis, don't arch",
+    "pelvic_drop": "keep your hips level",
+    "pelvis_rotation": "keep your hips stacked, don't roll back",
+    "hip_hike": "lift from the hip, don't hitch it",
+    "trunk_shift": "keep your trunk still, don't lean",
+    "incomplete_rom": "go through the full range",
+}
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -90,6 +102,7 @@ class AnalysisResult:
     warnings: tuple[str, ...] = ()
     series: dict[str, list[float]] = field(default_factory=dict)  # "t_s" + per-frame angles
     thresholds: dict[str, float] = field(default_factory=dict)    # for plots: name -> value
+    display: dict[str, str] = field(default_factory=dict)  # series key -> overlay/plot label
     model: str | None = None
     glutecv_version: str = ""
 
@@ -129,6 +142,7 @@ class AnalysisResult:
             "summary": self.summary(),
             "warnings": list(self.warnings),
             "thresholds": self.thresholds,
+            "display": self.display,
             "series": self.series,
         }
 
@@ -165,6 +179,7 @@ class AnalysisResult:
             view=ViewInfo(**d["view"]), reps=reps, warnings=tuple(d.get("warnings", [])),
             series={k: [num(x) for x in v] for k, v in d.get("series", {}).items()},
             thresholds={k: num(v) for k, v in d.get("thresholds", {}).items()},
+            display=dict(d.get("display", {})),
             model=d.get("model"), glutecv_version=d.get("glutecv_version", ""),
         )
 
@@ -187,3 +202,58 @@ class AnalysisResult:
             raise InputError(f"{path}: {exc}") from None
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}: malformed result file ({exc.__class__.__name__})") from None
+
+
+@dataclass(frozen=True)
+class FrameState:
+    """What the overlay shows for one frame: produced live by a streaming analyzer, or replayed
+    from a finished :class:`AnalysisResult` by :func:`frame_state_at` for annotated videos.
+
+    ``angles`` maps an overlay label (e.g. ``"L hip"``) to degrees; ``rep_counts`` maps a side
+    (``left``/``right``/``both``) to reps completed so far; ``cue`` is the one cue to show now.
+    """
+
+    t_s: float
+    pose_ok: bool
+    phase: str = ""
+    angles: dict[str, float] = field(default_factory=dict)
+    rep_counts: dict[str, int] = field(default_factory=dict)
+    cue: str | None = None
+    last_rep: Rep | None = None
+    message: str | None = None  # e.g. "no person in view", "camera lost"
+
+
+def frame_state_at(result: AnalysisResult, i: int, cue_hold_s: float = 2.0) -> FrameState:
+    """The overlay state of frame ``i`` of an analysed clip (batch replay, no analysis here).
+
+    Angles come from ``result.series`` (keys in ``result.display``), counts from reps ended by
+    this time, and the cue from the most recent rep's highest-priority fault, held
+    ``cue_hold_s`` seconds after that rep ends.
+    """
+    t_series = result.series.get("t_s", [])
+    t = float(t_series[i]) if i < len(t_series) else math.nan
+    angles = {}
+    for key, label in result.display.items():
+        values = result.series.get(key)
+        if values is not None and i < len(values):
+            angles[label] = values[i]
+    ok = any(v == v for v in angles.values()) if angles else True
+    done = [r for r in result.reps if r.end_s <= t]
+    counts: dict[str, int] = {}
+    for r in done:
+        counts[r.side] = counts.get(r.side, 0) + 1
+    last = done[-1] if done else None
+    cue = None
+    if last is not None and last.faults and t - last.end_s <= cue_hold_s:
+        codes = {f.code for f in last.faults}
+        cue = next((CUES[c] for c in CUES if c in codes), None)
+    phase_values = result.series.get("phase")
+    phase = ""
+    if phase_values is not None and i < len(phase_values):
+        phase = PHASE_NAMES.get(int(phase_values[i]) if phase_values[i] == phase_values[i]
+                                else -1, "")
+    return FrameState(t, ok, phase, angles, counts, cue, last)
+
+
+#: Numeric codes of the rep phase stored in ``series["phase"]``.
+PHASE_NAMES: dict[int, str] = {-1: "", 0: "rest", 1: "rising", 2: "top", 3: "lowering"}

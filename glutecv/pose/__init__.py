@@ -1,4 +1,4 @@
-"""Pose data (:mod:`glutecv.pose.types`) and the MediaPipe estimator (:mod:`glutecv.pose.estimator`)."""
+"""Pose data (:mod:`.types`) and the MediaPipe estimator (:mod:`.estimator`)."""
 
 from glutecv.pose.types import PoseFrame, PoseSequence
 

@@ -177,7 +177,9 @@ class PoseSequence:
         except InputError:
             raise
         except Exception as exc:  # zip, key or json errors all mean the same to the user
-            raise InputError(f"{path}: not a glutecv landmark file ({exc.__class__.__name__})")
+            raise InputError(
+                f"{path}: not a glutecv landmark file ({exc.__class__.__name__})"
+            ) from None
         if header.get("format") != NPZ_FORMAT:
             raise InputError(f"{path}: not a glutecv landmark file")
         if header.get("version") != NPZ_VERSION:

@@ -1,0 +1,13 @@
+"""Overlays drawn on video frames: annotators draw and never compute.
+
+Each annotator takes its style in the constructor (sizes proportional to the frame height) and
+has one ``annotate(image, ...) -> image`` method that draws on a BGR uint8 image in place.
+:func:`build_overlay` combines them into the overlay used by live mode and annotated videos.
+"""
+
+from __future__ import annotations
+
+from glutecv.annotate.overlay import Overlay, build_overlay
+from glutecv.annotate.style import Style
+
+__all__ = ["Overlay", "Style", "build_overlay"]

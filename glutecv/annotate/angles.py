@@ -1,0 +1,105 @@
+"""Joint angle labels: beside the joint they name when it is visible, else in a side panel.
+
+Labels come from :attr:`glutecv.results.FrameState.angles` (``{"L hip": 172.0, ...}``). A label
+is placed at a joint when it names one side (``L``/``left``/``R``/``right``) and one joint
+(hip, knee, ankle, ...); anything else (``pelvis tilt``) goes in the panel. The words are only
+read to place the text; no angle is computed here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from glutecv.annotate.style import Style, side_colour
+from glutecv.annotate.text import shade, text_box, text_size
+from glutecv.landmarks import Landmark, side_landmark
+from glutecv.pose.types import PoseFrame
+
+_SIDE_WORDS = {"l": "left", "left": "left", "r": "right", "right": "right"}
+_JOINT_WORDS = {"hip": "HIP", "knee": "KNEE", "ankle": "ANKLE", "shoulder": "SHOULDER",
+                "elbow": "ELBOW", "wrist": "WRIST"}
+
+
+def joint_of_label(label: str) -> Landmark | None:
+    """The landmark a label such as ``"L hip"`` or ``"knee valgus right"`` is about, if any."""
+    words = re.findall(r"[a-z]+", label.lower())
+    sides = {_SIDE_WORDS[w] for w in words if w in _SIDE_WORDS}
+    joints = [_JOINT_WORDS[w] for w in words if w in _JOINT_WORDS]
+    if len(sides) != 1 or not joints:
+        return None
+    return side_landmark(sides.pop(), joints[0])  # type: ignore[arg-type]
+
+
+def format_angle(label: str, value: float) -> str:
+    """``"L hip 172°"`` (degrees, rounded); ``--`` when the angle is unknown (NaN)."""
+    if value is None or not math.isfinite(value):
+        return f"{label} --"
+    return f"{label} {value:.0f}°"
+
+
+class AnglesAnnotator:
+    """Angle labels near their joints, the rest in a panel at the top-right corner."""
+
+    def __init__(self, width: int, height: int, style: Style | None = None,
+                 panel_top: int | None = None) -> None:
+        self.style = style or Style()
+        s = self.style.scale(height)
+        self.width = width
+        self.scale = self.style.text_scale * 0.8 * s
+        self.pad = max(2, int(round(4 * s)))
+        self.offset = int(round(14 * s))
+        self.margin = int(round(self.style.margin_px * s))
+        self.panel_top = self.margin if panel_top is None else panel_top
+        self._joint_cache: dict[str, Landmark | None] = {}
+
+    def _joint(self, label: str) -> Landmark | None:
+        if label not in self._joint_cache:
+            self._joint_cache[label] = joint_of_label(label)
+        return self._joint_cache[label]
+
+    def annotate(self, image: np.ndarray, pose: PoseFrame | None,
+                 angles: dict[str, float]) -> np.ndarray:
+        """Draw the labels of ``angles`` on ``image`` in place and return it."""
+        st = self.style
+        panel: list[str] = []
+        stacked: dict[int, int] = {}  # joint -> labels already drawn there
+        for label, value in angles.items():
+            text = format_angle(label, value)
+            joint = self._joint(label)
+            if joint is None or pose is None:
+                panel.append(text)
+                continue
+            x, y = pose.image[joint, 0], pose.image[joint, 1]
+            visible = pose.visibility[joint] >= st.visibility_gate
+            if not (np.isfinite(x) and np.isfinite(y) and visible):
+                panel.append(text)
+                continue
+            n = stacked.get(int(joint), 0)
+            stacked[int(joint)] = n + 1
+            w, h, base = text_size(text, self.scale)
+            bx = int(x) + self.offset
+            if bx + w + 2 * self.pad > image.shape[1]:  # flip to the joint's other side
+                bx = int(x) - self.offset - w - 2 * self.pad
+            by = int(y) - self.offset - (h + base + 2 * self.pad) * (n + 1)
+            by = max(0, by)
+            text_box(image, text, bx, by, self.scale, side_colour(st, joint.side), st.panel,
+                     st.panel_alpha, self.pad)
+        if panel:
+            self._panel(image, panel)
+        return image
+
+    def _panel(self, image: np.ndarray, lines: list[str]) -> None:
+        st = self.style
+        sizes = [text_size(t, self.scale) for t in lines]
+        line_h = max(h + b for _, h, b in sizes) + self.pad
+        w = max(w for w, _, _ in sizes) + 2 * self.pad
+        x0 = image.shape[1] - self.margin - w
+        y0 = self.panel_top
+        shade(image, x0, y0, x0 + w, y0 + line_h * len(lines) + self.pad, st.panel,
+              st.panel_alpha)
+        for i, text in enumerate(lines):
+            text_box(image, text, x0, y0 + i * line_h, self.scale, st.text, st.panel, 0.0,
+                     self.pad)

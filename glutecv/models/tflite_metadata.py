@@ -153,7 +153,7 @@ class _AlignedBuffer:
             builder.StartVector(1, len(raw), BUFFER_ALIGNMENT)
             builder.head -= len(raw)
             builder.Bytes[builder.head:builder.head + len(raw)] = raw
-            data_offset = builder.EndVector(len(raw))
+            data_offset = builder.EndVector()
         tfl.BufferStart(builder)
         if data_offset is not None:
             tfl.BufferAddData(builder, data_offset)

@@ -169,7 +169,6 @@ class VideoSource:
             self.frames_decoded = index
             if self.max_frames is not None and index >= self.max_frames:
                 break
-        self._report()
 
     def _to_array(self, av_frame: Any) -> np.ndarray:
         image = av_frame.to_ndarray(format=self.pixel_format)
@@ -199,16 +198,21 @@ class VideoSource:
         self._iterated = True
         if self.prefetch <= 0:
             yield from self._frames()
-            return
-        self._prefetcher = Prefetcher(self._frames, depth=self.prefetch,
-                                      name=f"glutecv-decode-{self.path.name}")
-        yield from self._prefetcher  # type: ignore[misc]
+        else:
+            self._prefetcher = Prefetcher(self._frames, depth=self.prefetch,
+                                          name=f"glutecv-decode-{self.path.name}")
+            yield from self._prefetcher  # type: ignore[misc]
+        self._report()  # on the consumer's thread, after the last frame
 
     def close(self) -> None:
         """Stop the decode thread and close the file (safe to call twice)."""
         if self._prefetcher is not None:
             self._prefetcher.close()
             self._prefetcher = None
+        try:
+            self._raw.close()
+        except ValueError:  # still running on a decode thread that did not stop in time
+            return
         self._container.close()
 
     def __enter__(self) -> VideoSource:

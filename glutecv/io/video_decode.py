@@ -85,6 +85,7 @@ def decode_frames(container: Any, stream: Any,
     """
     import av
 
+    ffmpeg_error = av.error.FFmpegError  # bound now: module globals vanish at interpreter exit
     tb = stream.time_base
     last_t = 0.0
     in_gap = False
@@ -95,7 +96,7 @@ def decode_frames(container: Any, stream: Any,
             for packet in container.demux(stream):
                 try:
                     decoded = packet.decode()
-                except (av.error.FFmpegError, ValueError):
+                except (ffmpeg_error, ValueError):
                     in_gap = True
                     continue
                 for frame in decoded:
@@ -109,7 +110,7 @@ def decode_frames(container: Any, stream: Any,
                     last_t = t
                     yield frame
             finished = True
-        except (av.error.FFmpegError, OSError) as exc:
+        except (ffmpeg_error, OSError) as exc:
             restarts += 1
             log.debug("demux error in %s: %s", container.name, exc)
             in_gap = True

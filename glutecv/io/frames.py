@@ -32,12 +32,15 @@ class Frame:
     ``index`` is the 0-based position among the frames the source yielded; ``t_s`` is the
     presentation time in seconds (the container's ``pts * time_base`` for files, seconds since
     opening for cameras); ``image`` is (height, width, 3) uint8 in ``pixel_format`` order.
+    ``captured_at`` is the ``time.monotonic()`` instant a live source received the frame
+    (None for files), so live mode can measure capture-to-overlay latency.
     """
 
     index: int
     t_s: float
     image: np.ndarray
     pixel_format: PixelFormat = "bgr24"
+    captured_at: float | None = None
 
     @property
     def width(self) -> int:

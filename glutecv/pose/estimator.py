@@ -86,13 +86,18 @@ class PoseEstimator:
     :func:`glutecv.models.resolve_model`. ``num_poses > 1`` lets the model report several
     people; a :class:`PersonTracker` then follows one of them, and ``people`` says how many
     were seen. Use one estimator per clip: VIDEO mode carries state from frame to frame.
+    ``running_mode`` is accepted for clarity and must be ``"video"``.
     """
 
     def __init__(self, model: str | Path = "full", num_poses: int = 1,
                  min_detection_confidence: float = 0.5, min_presence_confidence: float = 0.5,
-                 min_tracking_confidence: float = 0.5) -> None:
+                 min_tracking_confidence: float = 0.5, running_mode: str = "video") -> None:
         from glutecv.models import resolve_model
 
+        if running_mode != "video":
+            # VIDEO mode serves files and live sources alike here: the live source already hands
+            # over only the newest frame, so LIVE_STREAM's own frame dropping adds nothing.
+            raise ValueError(f"running_mode must be 'video', got {running_mode!r}")
         self.model_spec = str(model)
         self.model_path = resolve_model(model)
         self.num_poses = max(1, int(num_poses))

@@ -201,3 +201,11 @@ def test_overlay_does_not_draw_skeleton_when_pose_not_ok() -> None:
     img = overlay.annotate(frame(), pose, state(pose_ok=False, angles={}), None)
     x, y = _mid(pose, Landmark.LEFT_HIP, Landmark.LEFT_KNEE)
     assert tuple(img[y, x]) == (90, 90, 90)
+
+
+def test_portrait_frames_scale_by_their_width() -> None:
+    overlay = build_overlay(720, 1280)
+    assert overlay.counter.big == pytest.approx(build_overlay(1280, 720).counter.big)
+    img = overlay.annotate(frame(720, 1280), standing_pose(0.5),
+                           state(cue="keep your hips stacked, don't roll back"), 30.0)
+    assert img.shape == (1280, 720, 3)

@@ -46,7 +46,7 @@ class AnglesAnnotator:
     def __init__(self, width: int, height: int, style: Style | None = None,
                  panel_top: int | None = None) -> None:
         self.style = style or Style()
-        s = self.style.scale(height)
+        s = self.style.scale(min(width, height))
         self.width = width
         self.scale = self.style.text_scale * 0.8 * s
         self.pad = max(2, int(round(4 * s)))

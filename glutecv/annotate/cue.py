@@ -41,7 +41,7 @@ class CueAnnotator:
     def __init__(self, width: int, height: int, style: Style | None = None,
                  bottom_px: int = 0, flash_s: float = 1.5) -> None:
         self.style = style or Style()
-        s = self.style.scale(height)
+        s = self.style.scale(min(width, height))
         self.width = width
         self.flash_s = flash_s
         self.margin = int(round(self.style.margin_px * s))

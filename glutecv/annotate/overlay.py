@@ -49,12 +49,13 @@ class Overlay:
         self.timeline = (TimelineAnnotator(width, height, self.result, st)
                          if self.result is not None else None)
         bottom = self.timeline.height_px if self.timeline is not None else 0
-        self.skeleton = SkeletonAnnotator(height, st)
-        self.counter = CounterAnnotator(height, st, self.title, self.sides)
-        self.fps = FpsAnnotator(height, st)
+        size = min(width, height)  # sizes follow the height, or the width of portrait frames
+        self.skeleton = SkeletonAnnotator(size, st)
+        self.counter = CounterAnnotator(size, st, self.title, self.sides)
+        self.fps = FpsAnnotator(size, st)
         self.angles = AnglesAnnotator(width, height, st)
         self.cue = CueAnnotator(width, height, st, bottom_px=bottom)
-        self.status = StatusAnnotator(height, st)
+        self.status = StatusAnnotator(size, st)
 
     def annotate(self, image: np.ndarray, pose: PoseFrame | None, state: FrameState,
                  fps: float | None = None) -> np.ndarray:

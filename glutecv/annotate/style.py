@@ -39,7 +39,8 @@ class Style:
     margin_px: float = 14.0           # distance of panels from the frame edge
 
     def scale(self, height: int) -> float:
-        """Multiplier from design pixels to this frame's pixels."""
+        """Multiplier from design pixels to this frame's pixels (``height``: the frame's
+        height, or its width for a portrait frame, i.e. the shorter side)."""
         return max(height, 1) / DESIGN_HEIGHT
 
 

@@ -33,7 +33,7 @@ class TimelineAnnotator:
                  style: Style | None = None) -> None:
         self.style = style or Style()
         st = self.style
-        s = st.scale(height)
+        s = st.scale(min(width, height))
         self.margin = int(round(st.margin_px * s))
         self.track_h = max(6, int(round(12 * s)))
         self.mark_h = max(4, int(round(9 * s)))

@@ -77,12 +77,22 @@ class LiveSession:
 
         self.poses = LandmarkBuffer()
         latencies: list[float] = []
+        started = time.monotonic()
+        try:
+            reason = self._loop(latencies)
+        except KeyboardInterrupt:
+            reason = "interrupted"
+        self.window.close()
+        return LiveSummary(self._result(), self.poses.n, time.monotonic() - started, reason,
+                           latencies)
+
+    def _loop(self, latencies: list[float]) -> str:
+        """The frame loop; returns why it ended."""
         last_frame_at = time.monotonic()
         last_image: np.ndarray | None = None
         last_t = 0.0
         prev_done = None
         reason = "quit"
-        started = time.monotonic()
         while True:
             frame = self.source.read(timeout_s=0.1)
             now = time.monotonic()
@@ -125,9 +135,7 @@ class LiveSession:
                 self.recorder.write(image, frame.t_s)
             if self._command(self.window.show(image)) == "quit":
                 break
-        self.window.close()
-        return LiveSummary(self._result(), self.poses.n, time.monotonic() - started, reason,
-                           latencies)
+        return reason
 
     def _process(self, frame: Any) -> tuple[np.ndarray, FrameState]:
         """Pose, analysis and overlay for one frame; the overlay is drawn on this frame."""

@@ -32,9 +32,9 @@ class LiveExercise:
     def __init__(self, exercise: str = "auto", fps_hint: float = 30.0, min_watch_s: float = 4.0,
                  max_watch_s: float = 12.0, min_confidence: float = 0.5,
                  width: int = 0, height: int = 0) -> None:
-        from glutecv.exercises import exercise_names
+        from glutecv.exercises import names
 
-        self.names = list(exercise_names())
+        self.names = names()
         self.fps_hint = fps_hint
         self.min_watch_s, self.max_watch_s = min_watch_s, max_watch_s
         self.min_confidence = min_confidence

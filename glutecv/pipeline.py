@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings as warnings_module
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,9 @@ def analyze_sequence(seq: PoseSequence, exercise: str = "auto", *, source: str =
         how = "recognised"
     else:
         name, confidence, how = exercise, 1.0, "given"
-    analysis = get_analyzer(name).analyze(seq)
+    with warnings_module.catch_warnings():  # NaN-heavy stretches: numpy's empty-slice noise
+        warnings_module.simplefilter("ignore", RuntimeWarning)
+        analysis = get_analyzer(name).analyze(seq)
     return build_result(seq, analysis, how=how, confidence=confidence, source=source,
                         model=model, warnings=warnings)
 

@@ -24,6 +24,9 @@ log = logging.getLogger("glutecv.stages")
 
 Progress = Callable[[str, int, int | None], None]
 PROGRESS_EVERY = 8  # frames between progress callbacks
+#: x264 preset of annotated videos: "superfast" encodes ~2x faster than "veryfast" for a
+#: slightly larger file, which keeps pass 2 short next to the pose model (benchmarks/speed.py).
+VIDEO_PRESET = "superfast"
 
 
 class LandmarkBuffer:
@@ -61,32 +64,33 @@ class LandmarkBuffer:
 
 
 def extract_pose(path: str | Path, model: str = "full", progress: Progress | None = None,
-                 max_frames: int | None = None) -> PoseSequence:
+                 max_frames: int | None = None, num_poses: int = 1) -> PoseSequence:
     """Pass 1: the landmarks of every frame of ``path`` (NaN rows where nobody was found)."""
     from glutecv.io.video import VideoSource
     from glutecv.pose.estimator import PoseEstimator
+    from glutecv.pose.extract import sequence_meta
 
     path = Path(path)
     with VideoSource(path, pixel_format="rgb24", prefetch=6, max_frames=max_frames) as src, \
-            PoseEstimator(model, running_mode="video") as estimator:
-        info = src.info
-        total = info.frame_count or None
+            PoseEstimator(model, num_poses=num_poses) as estimator:
+        total = src.frame_count or None
         buf = LandmarkBuffer(total + 8 if total else 1024)
         for frame in src:
             buf.append(estimator.estimate(frame))
             if progress is not None and (buf.n % PROGRESS_EVERY == 0):
                 progress("pose", buf.n, total)
-        warnings = [_gap_text(a, b) for a, b in src.gaps]
-        model_label = getattr(estimator, "model_name", None) or _model_label(model)
+        meta = sequence_meta(path, src, estimator)
     if progress is not None:
         progress("pose", buf.n, buf.n)
-    facts = info.to_dict()
-    facts["path"] = path.name
-    facts["frames"] = buf.n
-    meta = {"source": path.name, "source_path": str(path.resolve()),
-            "source_bytes": path.stat().st_size, "model": model_label, "video": facts,
-            "warnings": warnings}
-    return buf.to_sequence(info.width, info.height, meta)
+    meta["source_path"] = str(path.resolve())
+    meta["source_bytes"] = path.stat().st_size
+    meta["video"]["frames"] = buf.n
+    warnings = [_gap_text(a, b) for a, b in src.gaps]
+    if meta.get("people", {}).get("multi_person_frames"):
+        warnings.append(f"more than one person in view in {meta['people']['multi_person_frames']}"
+                        " frames; followed one person throughout")
+    meta["warnings"] = warnings
+    return buf.to_sequence(src.width, src.height, meta)
 
 
 def render_annotated(video: str | Path, seq: PoseSequence, result: AnalysisResult,
@@ -106,7 +110,8 @@ def render_annotated(video: str | Path, seq: PoseSequence, result: AnalysisResul
         info = src.info
         fps = info.fps if info.fps and np.isfinite(info.fps) else (seq.fps or 30.0)
         overlay = build_overlay(info.width, info.height, result)
-        with VideoWriter(out_path, info.width, info.height, fps=fps) as writer:
+        with VideoWriter(out_path, info.width, info.height, fps=fps,
+                         preset=VIDEO_PRESET) as writer:
             for frame in src:
                 i = frame.index
                 if i >= n_pose:
@@ -132,5 +137,3 @@ def _gap_text(start: float, end: float) -> str:
     return f"undecodable frames skipped between {start:.2f} s and {end:.2f} s"
 
 
-def _model_label(model: str) -> str:
-    return model if model in ("lite", "full", "heavy") else Path(model).name

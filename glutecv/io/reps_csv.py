@@ -3,8 +3,8 @@
 Columns: ``index, side, start_s, peak_s, end_s, duration_s, good, faults, fault_details`` and
 then one column per metric (the metric names already carry their unit, e.g. ``rom_deg``).
 ``faults`` lists the fault codes separated by ``;``; ``fault_details`` gives each fault's
-measured value against its threshold (``knee_valgus=14.2>10 deg``). Missing numbers are empty
-cells, never ``nan``. The file is written atomically.
+measured value against its threshold (``knee_valgus 14.2 deg (limit 10 deg)``). Missing
+numbers are empty cells, never ``nan``. The file is written atomically.
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ def rep_rows(reps: Iterable[Rep]) -> tuple[list[str], list[list[str]]]:
     metric_names: list[str] = []
     for rep in reps:
         for name in rep.metrics:
-            if name not in metric_names:
+            if name not in metric_names and name not in BASE_COLUMNS:
                 metric_names.append(name)
     header = [*BASE_COLUMNS, *metric_names]
     rows = []
     for rep in reps:
-        details = ";".join(
-            f"{f.code}={_num(f.value, 2)}>{_num(f.threshold, 2)} {f.unit}".rstrip()
-            for f in rep.faults
+        details = "; ".join(
+            f"{f.code} {_num(f.value, 2)} {f.unit} (limit {_num(f.threshold, 2)} {f.unit})"
+            .replace("  ", " ") for f in rep.faults
         )
         rows.append([
             str(rep.index), rep.side, _num(rep.start_s), _num(rep.peak_s), _num(rep.end_s),

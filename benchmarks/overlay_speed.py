@@ -31,7 +31,7 @@ def measure(width: int, height: int, with_timeline: bool) -> dict[str, float]:
     """Median and 95th-percentile milliseconds per frame over FRAMES frames."""
     overlay = build_overlay(width, height, small_result() if with_timeline else None)
     pose = standing_pose(height / 720)
-    st = state(t_s=6.3, cue="push your knees out", last_rep=valgus_rep(1, 4.0))
+    st = state(t_s=6.3, cue="push your knees out", last_rep=valgus_rep(2, 4.0))
     frames = [np.full((height, width, 3), 90, np.uint8) for _ in range(8)]
     for f in frames:
         overlay.annotate(f, pose, st, 30.0)  # warm up

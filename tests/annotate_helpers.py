@@ -32,13 +32,13 @@ def standing_pose(scale: float = 1.0, visibility: float = 0.95, t_s: float = 0.0
     return PoseFrame(t_s, image, np.zeros((NUM_LANDMARKS, 3)), vis, vis.copy())
 
 
-def valgus_rep(index: int = 0, start: float = 1.0) -> Rep:
+def valgus_rep(index: int = 1, start: float = 1.0) -> Rep:
     fault = Fault("knee_valgus", 14.2, 10.0, "deg", "knee caved in by 14 deg (limit 10)")
     return Rep(index, "both", start, start + 1.0, start + 2.0,
                {"hip_extension_deg": 172.0, "rom_deg": 64.0}, (fault,))
 
 
-def good_rep(index: int = 0, start: float = 1.0) -> Rep:
+def good_rep(index: int = 1, start: float = 1.0) -> Rep:
     return Rep(index, "both", start, start + 1.0, start + 2.0,
                {"hip_extension_deg": 178.0, "rom_deg": 70.0}, ())
 
@@ -48,7 +48,7 @@ def small_result(duration: float = 10.0, fps: float = 30.0) -> AnalysisResult:
     n = int(duration * fps)
     t = np.arange(n) / fps
     hip = 120 + 55 * np.clip(np.sin(2 * np.pi * (t - 1.0) / 3.0), 0, None)
-    reps = (good_rep(0, 1.0), valgus_rep(1, 4.0), good_rep(2, 7.0))
+    reps = (good_rep(1, 1.0), valgus_rep(2, 4.0), good_rep(3, 7.0))
     return AnalysisResult(
         source="synthetic.mp4", video={"width": 1280, "height": 720, "fps": fps, "frames": n,
                                        "duration_s": duration},

@@ -32,7 +32,7 @@ def bridge_result(duration: float = 12.0, fps: float = FPS, rom_scale: float = 1
             Fault("lumbar_extension", 12.0, 8.0, "deg", "low back arched at lockout")),
     }
     reps = tuple(
-        Rep(i, side, a, (a + b) / 2, b,
+        Rep(i + 1, side, a, (a + b) / 2, b,
             {"rom_deg": 45.0 * rom_scale - 3 * i, "peak_hip_extension_deg": 175.0 - i,
              "hold_s": 0.4 + 0.1 * i}, faults.get(i, ()))
         for i, (a, b, side) in enumerate(windows))

@@ -122,7 +122,7 @@ def test_cue_banner_and_verdict_flash() -> None:
     red = np.all(np.abs(bottom.astype(int) - np.array(STYLE.bad)) < 40, axis=1)
     assert red.mean() > 0.2  # a red banner
     assert np.all(ann.annotate(blank.copy(), None, None, 5.0) == 90)
-    rep = good_rep(0, 1.0)  # ends at 3.0 s
+    rep = good_rep(1, 1.0)  # ends at 3.0 s
     flash = ann.annotate(blank.copy(), None, rep, 3.5)
     assert _changed(blank, flash).any()
     assert np.all(ann.annotate(blank.copy(), None, rep, 3.0 + 5.0) == 90)  # flash is over
@@ -130,8 +130,8 @@ def test_cue_banner_and_verdict_flash() -> None:
 
 
 def test_verdict_names_the_main_fault_against_its_threshold() -> None:
-    assert verdict_text(good_rep(2)) == "REP 3  GOOD"
-    assert verdict_text(valgus_rep(0)) == "REP 1  knee valgus 14° > 10°"
+    assert verdict_text(good_rep(3)) == "REP 3  GOOD"
+    assert verdict_text(valgus_rep(1)) == "REP 1  knee valgus 14° > 10°"
 
 
 def test_fps_and_status_draw_only_when_given() -> None:
@@ -171,7 +171,7 @@ def test_overlay_draws_everything_and_returns_the_same_image() -> None:
     result = small_result()
     overlay = build_overlay(1280, 720, result)
     img = frame()
-    st = state(t_s=6.3, cue="push your knees out", last_rep=valgus_rep(1, 4.0))
+    st = state(t_s=6.3, cue="push your knees out", last_rep=valgus_rep(2, 4.0))
     out = overlay.annotate(img, standing_pose(), st, fps=29.7)
     assert out is img
     changed = _changed(frame(), out)

@@ -18,9 +18,10 @@ def main_fault(rep: Rep) -> Fault | None:
 
 
 def verdict_text(rep: Rep) -> str:
-    """``"REP 3  GOOD"`` or ``"REP 3  knee valgus 14° > 10°"`` (+N more faults)."""
-    label = f"REP {rep.index + 1}" if rep.side == "both" else \
-        f"REP {rep.index + 1} {rep.side[0].upper()}"
+    """``"REP 3  GOOD"`` or ``"REP 3  knee valgus 14° > 10°"`` (+N more faults); rep indexes
+    count from 1, as the analyzers number them."""
+    label = f"REP {rep.index}" if rep.side == "both" else \
+        f"REP {rep.index} {rep.side[0].upper()}"
     fault = main_fault(rep)
     if fault is None:
         return f"{label}  GOOD"

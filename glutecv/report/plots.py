@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from glutecv.report.format import metric_label, nice_name, split_unit
-from glutecv.report.stats import key_metrics
+from glutecv.report.stats import key_metrics, rep_numbers
 from glutecv.report.svg import PALETTE, SIDE_COLOURS, Line, Span, bar_chart, line_chart
 from glutecv.results import AnalysisResult
 
@@ -51,7 +51,7 @@ def thresholds_for(result: AnalysisResult, group: str, unit: str) -> list[tuple[
 def rep_spans(result: AnalysisResult) -> list[Span]:
     """Every rep as a labelled span (``3L`` = third rep, left side)."""
     return [Span(r.start_s, r.end_s, r.good, rep_tag(n, r.side))
-            for n, r in enumerate(result.reps, start=1)]
+            for n, r in zip(rep_numbers(result.reps), result.reps, strict=True)]
 
 
 def rep_tag(n: int, side: str) -> str:
@@ -84,7 +84,7 @@ def rep_bar_charts(result: AnalysisResult, video_id: str | None) -> list[str]:
     charts = []
     for name in key_metrics(result):
         bars = [(rep_tag(n, r.side), r.metrics.get(name, float("nan")), r.good, r.start_s)
-                for n, r in enumerate(result.reps, start=1)]
+                for n, r in zip(rep_numbers(result.reps), result.reps, strict=True)]
         chart = bar_chart(bars, title=metric_label(name), unit=split_unit(name)[1],
                           video_id=video_id)
         if chart:

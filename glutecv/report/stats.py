@@ -38,6 +38,15 @@ def metric_names(reps: tuple[Rep, ...] | list[Rep]) -> list[str]:
     return names
 
 
+def rep_numbers(reps: tuple[Rep, ...] | list[Rep]) -> list[int]:
+    """The number shown for each rep: its own 1-based index, or its position when the
+    indexes are not a usable numbering (zeros or repeats)."""
+    idx = [r.index for r in reps]
+    if all(i >= 1 for i in idx) and len(set(idx)) == len(idx):
+        return idx
+    return list(range(1, len(reps) + 1))
+
+
 def mean_metric(reps: list[Rep], name: str) -> float:
     """Mean of a metric over the reps that have a finite value (NaN if none)."""
     vals = [r.metrics.get(name, math.nan) for r in reps]

@@ -97,9 +97,12 @@ def comparison(sessions: list[Session]) -> str:
     good_bars = [(str(i), 100.0 * s.result.summary()["good_reps"] / len(s.result.reps)
                   if s.result.reps else math.nan, True, math.nan)
                  for i, s in enumerate(sessions, start=1)]
-    charts.append(bar_chart(good_bars, title="Good reps (%) by session", unit="%"))
+    neutral = ["#1f5fa8"] * len(sessions)
+    charts.append(bar_chart(good_bars, title="Good reps (%) by session", unit="%",
+                            colours=neutral))
     for m in metrics[:2]:
         bars = [(str(i), mean_metric(list(s.result.reps), m), True, math.nan)
                 for i, s in enumerate(sessions, start=1)]
-        charts.append(bar_chart(bars, title=f"{metric_label(m)}: mean by session", unit=""))
+        charts.append(bar_chart(bars, title=f"{metric_label(m)}: mean by session", unit="",
+                                colours=neutral))
     return table + '<div class="bars-row">' + "".join(c for c in charts if c) + "</div>"

@@ -15,7 +15,7 @@ from glutecv.report.format import (
     side_label,
     split_unit,
 )
-from glutecv.report.stats import metric_names
+from glutecv.report.stats import metric_names, rep_numbers
 from glutecv.results import AnalysisResult
 
 
@@ -27,7 +27,7 @@ def rep_table(result: AnalysisResult, video_id: str | None) -> str:
     head = ["#", "Side", "Start", "Duration (s)", *(metric_label(m) for m in metrics),
             "Verdict"]
     rows = []
-    for n, rep in enumerate(result.reps, start=1):
+    for n, rep in zip(rep_numbers(result.reps), result.reps, strict=True):
         cls = "rep good" if rep.good else "rep flagged"
         data = f' data-start="{rep.start_s:.4f}" data-end="{rep.end_s:.4f}"'
         if video_id:

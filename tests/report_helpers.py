@@ -57,29 +57,22 @@ def bridge_result(duration: float = 12.0, fps: float = FPS, rom_scale: float = 1
 
 def write_video(path: Path, result: AnalysisResult, width: int = 320, height: int = 180,
                 overlay: bool = True) -> None:
-    """An H.264 (yuv420p) MP4 of the result's frames, with the real overlay drawn on them."""
-    import av
-
+    """The result's frames with the real overlay drawn on them, encoded by glutecv's own
+    annotated-video writer (H.264, yuv420p, faststart) exactly as ``glutecv analyze`` does."""
     from glutecv.annotate import build_overlay
+    from glutecv.io.video_writer import VideoWriter
     from glutecv.results import frame_state_at
 
-    n = len(result.series["t_s"])
-    fps = int(round(result.video["fps"]))
+    t = result.series["t_s"]
     ov = build_overlay(width, height, result) if overlay else None
-    with av.open(str(path), "w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"preset": "ultrafast", "crf": "30", "g": "15"}
-        for i in range(n):
+    with VideoWriter(path, width, height, fps=result.video["fps"], preset="ultrafast",
+                     crf=30) as writer:
+        for i, t_s in enumerate(t):
             img = np.full((height, width, 3), 60, np.uint8)
-            img[:, (i * 3) % width] = 200  # moving bar: frames differ
+            img[:, (i * 3) % width] = 200  # a moving bar: frames differ
             if ov is not None:
-                ov.annotate(img, None, frame_state_at(result, i), fps=float(fps))
-            frame = av.VideoFrame.from_ndarray(img, format="bgr24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+                ov.annotate(img, None, frame_state_at(result, i), fps=None)
+            writer.write(img, t_s)
 
 
 def analysed_folder(root: Path, name: str, result: AnalysisResult | None = None,

@@ -69,6 +69,7 @@ def test_video_loads_plays_and_rows_seek_to_their_rep(browser, report: Path) -> 
     state = page.evaluate("""() => { const v = document.getElementById('video-1');
         return {ready: v.readyState, duration: v.duration, error: v.error && v.error.code,
                 h264: v.canPlayType('video/mp4; codecs="avc1.42E01E"')}; }""")
+    assert state["h264"] in ("probably", "maybe"), "this chromium cannot play H.264"
     assert state["error"] is None and state["ready"] >= 2
     assert state["duration"] == pytest.approx(12.0, abs=0.1)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +36,12 @@ DETECTOR_MEAN_STD = (127.5, 127.5)
 LANDMARKS_MEAN_STD = (0.0, 255.0)
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)  # earliest zip timestamp: fixed, reproducible
 ZIP_MODE = 0o100644  # regular file, rw-r--r--
+# MediaPipe memory-maps the models inside the stored zip; TFLite wants weight buffers aligned,
+# so each member's data starts on a 64-byte boundary, padded with an alignment extra field
+# (header id 0xD935, as Android's zipalign writes it) in the local file header.
+MEMBER_ALIGNMENT = 64
+ALIGN_EXTRA_ID = 0xD935
+LOCAL_HEADER_SIZE = 30  # fixed part of a zip local file header, bytes
 
 
 def build_models(
@@ -81,7 +88,7 @@ def build_models(
 
 
 def make_bundle(detector: bytes, landmarks: bytes) -> bytes:
-    """A reproducible ``.task`` zip of the two models (stored, fixed metadata and order)."""
+    """A reproducible ``.task`` zip of the two models (stored, aligned, fixed metadata/order)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         for member, data in ((DETECTOR_MEMBER, detector), (LANDMARKS_MEMBER, landmarks)):
@@ -89,8 +96,16 @@ def make_bundle(detector: bytes, landmarks: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_STORED
             info.create_system = 3  # Unix, whatever the building platform
             info.external_attr = ZIP_MODE << 16
+            info.extra = _alignment_extra(out.tell(), len(member.encode()))
             zf.writestr(info, data)
     return out.getvalue()
+
+
+def _alignment_extra(header_offset: int, name_length: int) -> bytes:
+    """An extra field that makes a member's data start on a MEMBER_ALIGNMENT boundary."""
+    fixed = header_offset + LOCAL_HEADER_SIZE + name_length + 6  # id, size, alignment: 6 bytes
+    pad = -fixed % MEMBER_ALIGNMENT
+    return struct.pack("<HHH", ALIGN_EXTRA_ID, 2 + pad, MEMBER_ALIGNMENT) + bytes(pad)
 
 
 def _with_metadata(

@@ -209,3 +209,17 @@ def test_portrait_frames_scale_by_their_width() -> None:
     img = overlay.annotate(frame(720, 1280), standing_pose(0.5),
                            state(cue="keep your hips stacked, don't roll back"), 30.0)
     assert img.shape == (1280, 720, 3)
+
+
+def test_labels_at_one_joint_do_not_overlap() -> None:
+    assert joint_of_label("L FPPA") == Landmark.LEFT_KNEE
+    assert joint_of_label("R hike") == Landmark.RIGHT_HIP
+    ann = AnglesAnnotator(1280, 720, STYLE)
+    placed: list[tuple[int, int, int, int]] = []
+    for text in ("L knee 92°", "L FPPA 12°", "L open 40°"):
+        box = ann._place(700, 530, text, 1280, placed)
+        assert box is not None
+        assert all(box[3] <= b[1] or box[1] >= b[3] for b in placed)
+        placed.append(box)
+    near_edge = ann._place(1270, 300, "R knee 90°", 1280, [])
+    assert near_edge is not None and near_edge[2] <= 1270  # flipped to the joint's left

@@ -20,7 +20,10 @@ from glutecv.pose.types import PoseFrame
 
 _SIDE_WORDS = {"l": "left", "left": "left", "r": "right", "right": "right"}
 _JOINT_WORDS = {"hip": "HIP", "knee": "KNEE", "ankle": "ANKLE", "shoulder": "SHOULDER",
-                "elbow": "ELBOW", "wrist": "WRIST"}
+                "elbow": "ELBOW", "wrist": "WRIST",
+                # measures the analyzers label without a joint name, placed where they happen
+                "fppa": "KNEE", "valgus": "KNEE", "open": "KNEE", "opening": "KNEE",
+                "lift": "KNEE", "hike": "HIP", "roll": "HIP", "drop": "HIP"}
 
 
 def joint_of_label(label: str) -> Landmark | None:
@@ -65,7 +68,7 @@ class AnglesAnnotator:
         """Draw the labels of ``angles`` on ``image`` in place and return it."""
         st = self.style
         panel: list[str] = []
-        stacked: dict[int, int] = {}  # joint -> labels already drawn there
+        placed: list[tuple[int, int, int, int]] = []  # boxes drawn so far (x0, y0, x1, y1)
         for label, value in angles.items():
             text = format_angle(label, value)
             joint = self._joint(label)
@@ -77,19 +80,34 @@ class AnglesAnnotator:
             if not (np.isfinite(x) and np.isfinite(y) and visible):
                 panel.append(text)
                 continue
-            n = stacked.get(int(joint), 0)
-            stacked[int(joint)] = n + 1
-            w, h, base = text_size(text, self.scale)
-            bx = int(x) + self.offset
-            if bx + w + 2 * self.pad > image.shape[1]:  # flip to the joint's other side
-                bx = int(x) - self.offset - w - 2 * self.pad
-            by = int(y) - self.offset - (h + base + 2 * self.pad) * (n + 1)
-            by = max(0, by)
-            text_box(image, text, bx, by, self.scale, side_colour(st, joint.side), st.panel,
-                     st.panel_alpha, self.pad)
+            box = self._place(int(x), int(y), text, image.shape[1], placed)
+            if box is None:
+                panel.append(text)
+                continue
+            placed.append(box)
+            text_box(image, text, box[0], box[1], self.scale, side_colour(st, joint.side),
+                     st.panel, st.panel_alpha, self.pad)
         if panel:
             self._panel(image, panel)
         return image
+
+    def _place(self, x: int, y: int, text: str, width: int,
+               placed: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int] | None:
+        """A box up and to the right of the joint (left if no room), moved up past labels
+        already drawn; None when no free spot is near (the label then goes in the panel)."""
+        w, h, base = text_size(text, self.scale)
+        bw, bh = w + 2 * self.pad, h + base + 2 * self.pad
+        bx = x + self.offset
+        if bx + bw > width:
+            bx = x - self.offset - bw
+        by = y - self.offset - bh
+        for _ in range(4):
+            box = (bx, max(0, by), bx + bw, max(0, by) + bh)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                       for b in placed):
+                return box
+            by -= bh + 2
+        return None
 
     def _panel(self, image: np.ndarray, lines: list[str]) -> None:
         st = self.style

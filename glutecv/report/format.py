@@ -34,7 +34,8 @@ def split_unit(name: str) -> tuple[str, str]:
 
 def nice_name(name: str) -> str:
     """``"peak_hip_extension"`` -> ``"Peak hip extension"`` (acronyms kept upper case)."""
-    words = [_ACRONYMS.get(w, w) for w in name.replace("-", "_").split("_") if w]
+    words = [_ACRONYMS.get(w, w) for w in name.replace("-", "_").replace(".", "_").split("_")
+             if w]
     if not words:
         return name
     first = words[0] if words[0].isupper() else words[0].capitalize()

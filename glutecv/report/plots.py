@@ -11,7 +11,7 @@ from glutecv.results import AnalysisResult
 
 _SIDE_WORDS = {"left": "left", "l": "left", "right": "right", "r": "right"}
 _QUALIFIERS = {"min", "max", "limit", "threshold", "target", "top", "bottom", "peak", "enter",
-               "exit", "lockout", "start", "end", "warn", "fault", "minimum", "maximum"}
+               "exit", "lockout", "start", "end", "warn", "fault", "minimum", "maximum", "depth"}
 _NOT_PLOTTED = {"t_s", "phase"}
 
 

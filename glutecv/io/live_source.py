@@ -140,6 +140,7 @@ class LiveSource:
                 log.debug("%s: grabber thread still blocked after close", self.name)
         with self._cond:
             self._finished = True
+            self._latest = None
             self._cond.notify_all()
         self._release()
 

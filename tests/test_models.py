@@ -105,6 +105,19 @@ def test_corrupted_download_is_rejected(manifest: Manifest, tmp_path: Path,
     assert manifest.tarball in str(err.value) and manifest.tarball_pin.sha256 in str(err.value)
 
 
+def test_failing_npm_pack_reports_npms_reason(manifest: Manifest, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "npm").write_text(
+        "#!/bin/sh\necho 'npm error code E404' >&2\n"
+        "echo 'npm error 404 Not Found - @mediapipe/pose' >&2\nexit 1\n")
+    (bin_dir / "npm").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(ModelError, match=r"npm pack .* failed: Not Found - @mediapipe/pose$"):
+        fetch_tarball(manifest, tmp_path / "cache")
+
+
 def test_missing_npm_is_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GLUTECV_MODEL_DIR", str(tmp_path))

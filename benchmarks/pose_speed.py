@@ -1,0 +1,107 @@
+"""Pose model speed: frames per second of lite/full/heavy on a 720p clip.
+
+For each model, on the same frames:
+
+- ``decode_fps``: decoding alone (PyAV, YUV -> RGB, no model);
+- ``infer_fps``: the model alone, on frames decoded into memory beforehand (decode excluded);
+- ``e2e_fps``: decode + model, with decoding on the prefetch thread (what ``glutecv pose``
+  does; decode included);
+- ``e2e_inline_fps``: decode + model on one thread (shows what the prefetch thread buys);
+- ``load_s``: creating the landmarker.
+
+    .venv/bin/python benchmarks/pose_speed.py [--clip PATH] [--frames 240] [--models lite full]
+
+Prints a table and writes ``benchmarks/results/pose_speed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = REPO.parent / "shared" / "clips" / "glute_bridge" / "aminran_side.mp4"
+RESULTS = REPO / "benchmarks" / "results" / "pose_speed.json"
+
+
+def decode_fps(clip: Path, frames: int) -> float:
+    from glutecv.io.video import VideoSource
+
+    t0 = time.perf_counter()
+    with VideoSource(clip, pixel_format="rgb24", prefetch=0, max_frames=frames) as src:
+        n = sum(1 for _ in src)
+    return n / (time.perf_counter() - t0)
+
+
+def run_model(model: str, clip: Path, frames: int) -> dict[str, float]:
+    from glutecv.io.video import VideoSource
+    from glutecv.pose.estimator import PoseEstimator
+
+    with VideoSource(clip, pixel_format="rgb24", prefetch=0, max_frames=frames) as src:
+        decoded = list(src)
+    t0 = time.perf_counter()
+    with PoseEstimator(model) as est:
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        found = sum(est.estimate(f).detected for f in decoded)
+        infer = len(decoded) / (time.perf_counter() - t0)
+    del decoded
+    e2e = {}
+    for name, prefetch in (("e2e_fps", 4), ("e2e_inline_fps", 0)):
+        with PoseEstimator(model) as est:
+            t0 = time.perf_counter()
+            with VideoSource(clip, pixel_format="rgb24", prefetch=prefetch,
+                             max_frames=frames) as src:
+                n = sum(1 for f in src if est.estimate(f) is not None)
+            e2e[name] = n / (time.perf_counter() - t0)
+    return {"load_s": round(load_s, 3), "infer_fps": round(infer, 1),
+            "e2e_fps": round(e2e["e2e_fps"], 1),
+            "e2e_inline_fps": round(e2e["e2e_inline_fps"], 1),
+            "found_fraction": round(found / max(1, frames), 3)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="pose model speed (lite/full/heavy)")
+    parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("--frames", type=int, default=240)
+    parser.add_argument("--models", nargs="+", default=["lite", "full", "heavy"])
+    args = parser.parse_args(argv)
+    if not args.clip.is_file():
+        print(f"clip not found: {args.clip}", file=sys.stderr)
+        return 1
+
+    from glutecv.io.atomic import write_json
+    from glutecv.io.video import probe
+
+    info = probe(args.clip)
+    frames = min(args.frames, info.frame_count or args.frames)
+    dec = decode_fps(args.clip, frames)
+    rows = {}
+    for model in args.models:
+        rows[model] = run_model(model, args.clip, frames)
+        rows[model]["decode_fps"] = round(dec, 1)
+    print(f"clip: {args.clip.name} {info.width}x{info.height} @ {info.fps:.2f} fps, "
+          f"{frames} frames; decode alone {dec:.0f} fps")
+    print(f"{'model':6s} {'load s':>7s} {'model only':>11s} {'decode+model':>13s} "
+          f"{'(inline)':>9s} {'found':>6s}")
+    for model, r in rows.items():
+        print(f"{model:6s} {r['load_s']:7.2f} {r['infer_fps']:11.1f} {r['e2e_fps']:13.1f} "
+              f"{r['e2e_inline_fps']:9.1f} {r['found_fraction']:6.1%}")
+    write_json(RESULTS, {
+        "clip": args.clip.name, "width": info.width, "height": info.height, "fps": info.fps,
+        "frames": frames, "decode_fps": round(dec, 1), "models": rows,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "processor": platform.processor() or platform.machine()},
+        "command": "python benchmarks/pose_speed.py " + " ".join(argv or sys.argv[1:]),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    })
+    print(f"wrote {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

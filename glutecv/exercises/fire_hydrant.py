@@ -1,0 +1,166 @@
+"""Fire hydrant: quadruped hip abduction with the knee bent.
+
+Body: on hands and knees, hands under the shoulders, knees under the hips. The working leg's
+thigh swings out to the side (the knee stays bent about 90 deg) to about 45 deg and comes back,
+with the spine neutral, the pelvis level and no sideways weight shift.
+
+* Landmarks: shoulders, hips, knees, ankles; world landmarks (metres) for every angle, so the
+  numbers do not depend on where the camera is. "Down" is the camera's down: the camera should
+  be roughly level.
+* Views: behind, in front or oblique see the sideways movements best. From a pure side view the
+  leg moves toward the camera; the lift is still estimated from the model's depth, but the small
+  hip-hike and trunk-shift angles are not judged (``ViewInfo.unsupported`` says so).
+* Phase signal ``lift_<side>_deg``: the thigh's angle from straight down, measured in the plane
+  across the body (perpendicular to the hip-shoulder axis), positive out to that side.
+* Per-rep metrics: range of motion and peak lift (deg), peak hip abduction relative to the pelvis
+  (deg), hip hike and trunk shift (deg), knee angle (deg), hold at the top, up/down tempo (s).
+* Faults: ``hip_hike`` (the working-side hip rises: the hip line tilts up on that side, so the
+  pelvis hitches instead of the thigh abducting), ``trunk_shift`` (the hips move sideways over
+  the support knee, away from the working leg: a lateral weight shift, seen as the support thigh
+  leaning), ``incomplete_rom`` (less than the usual ~45 deg).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from glutecv.exercises._body_axes import (
+    cross_section_axes,
+    dot,
+    reject,
+    signed_angle_in_plane,
+    unit,
+)
+from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.geometry import hip_abduction, joint_angle, midpoint
+from glutecv.landmarks import Landmark as L
+from glutecv.reps import RepCounterConfig
+from glutecv.results import Fault, ViewInfo
+
+SIDES = ("left", "right")
+_FRONTAL = ("front", "back", "oblique")
+
+
+@dataclass(frozen=True)
+class FireHydrantConfig:
+    """Fire hydrant thresholds (degrees)."""
+
+    # The fire hydrant abducts the thigh to about 45 deg (issue 4 brief; usual coaching); 10 deg
+    # of slack for landmark noise: a lift under 35 deg is short of the range.
+    min_lift_deg: float = 35.0
+    # The pelvis should stay level; a hip line tilting up more than 10 deg on the working side is
+    # a hitch (twice the ~5 deg noise of the hip line from world landmarks).
+    max_hip_hike_deg: float = 10.0
+    # The hips should stay over the support knee; a support-thigh lean of more than 10 deg
+    # (~8 cm at the hip for a 45 cm thigh) is a visible lateral weight shift.
+    max_trunk_shift_deg: float = 10.0
+    # Rep counter on the lift: a rep lifts at least 20 deg (shifting weight or adjusting a knee
+    # moves the thigh < 10 deg) and lasts at least 0.3 s (fast banded reps take ~1 s).
+    counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
+        min_rom=20.0, enter_rise=12.0, return_fraction=0.35, min_duration_s=0.3,
+        max_duration_s=30.0))
+    min_visibility: float = 0.3  # the far leg is often partly hidden by the near one
+
+
+class FireHydrantAnalyzer(SignalAnalyzer):
+    """Quadruped fire hydrant (see the module docstring)."""
+
+    name = "fire_hydrant"
+    description = "quadruped fire hydrant: the bent leg lifts out to the side, pelvis level"
+    orientation = "quadruped"
+    views = _FRONTAL
+    unilateral = True
+    landmarks = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
+                 L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+    phase_metric = "lift_deg"
+    metric_views: dict[str, tuple[tuple[str, ...], str]] = {
+        "hip_hike": (_FRONTAL, "a hip hitch is a sideways tilt of the hip line, which a side "
+                     "view sees only as depth"),
+        "trunk_shift": (_FRONTAL, "a sideways weight shift moves the hips toward or away from "
+                        "a side-on camera, which it cannot measure"),
+    }
+
+    @classmethod
+    def default_config(cls) -> FireHydrantConfig:
+        return FireHydrantConfig()
+
+    def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
+        """Lift, abduction, hike, shift and knee angle per frame for each leg."""
+        w = pts.world
+        mid_sh = midpoint(w[L.LEFT_SHOULDER], w[L.RIGHT_SHOULDER])
+        mid_hip = midpoint(w[L.LEFT_HIP], w[L.RIGHT_HIP])
+        a, down = cross_section_axes(mid_sh - mid_hip)
+        out: dict[str, np.ndarray] = {}
+        for s in SIDES:
+            o = "right" if s == "left" else "left"
+            if self.side in SIDES and s != self.side:
+                nan = np.full(len(pts.t_s), np.nan)
+                for k in ("lift", "hip_abduction", "hip_hike", "trunk_shift", "knee_angle"):
+                    out[f"{k}_{s}_deg"] = nan
+                continue
+            hip, knee = pts.side(s, "HIP", True), pts.side(s, "KNEE", True)
+            hip_o, knee_o = pts.side(o, "HIP", True), pts.side(o, "KNEE", True)
+            outward = hip - hip_o
+            out[f"lift_{s}_deg"] = signed_angle_in_plane(knee - hip, down, outward, a)
+            out[f"hip_abduction_{s}_deg"] = hip_abduction(hip, knee, hip_o)
+            # hike: the hip line (support -> working hip) from level, + = working hip higher
+            out[f"hip_hike_{s}_deg"] = _tilt_up(outward, down, a)
+            # shift: the support thigh's lean toward the working side = hips moved away from it
+            out[f"trunk_shift_{s}_deg"] = signed_angle_in_plane(knee_o - hip_o, down, outward, a)
+            out[f"knee_angle_{s}_deg"] = joint_angle(hip, knee, pts.side(s, "ANKLE", True))
+        return out
+
+    def phase_keys(self, view: ViewInfo) -> dict[str, str]:
+        sides = (self.side,) if self.side in SIDES else SIDES
+        return {s: f"lift_{s}_deg" for s in sides}
+
+    def display_keys(self, view: ViewInfo) -> dict[str, str]:
+        return {"lift_left_deg": "L lift", "lift_right_deg": "R lift",
+                "hip_hike_left_deg": "L hike", "hip_hike_right_deg": "R hike"}
+
+    def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
+        cfg: FireHydrantConfig = self.config
+        s = rep.side
+        start = rep.event.start
+
+        def change(key: str) -> float:
+            base = rep.series[key][max(0, start - 2):start + 3]
+            base = base[np.isfinite(base)]
+            if not base.size:
+                return float("nan")
+            return rep.percentile(key, 90, "top") - float(np.median(base))
+
+        hike = change(f"hip_hike_{s}_deg")
+        shift = change(f"trunk_shift_{s}_deg")
+        metrics = {
+            "peak_hip_abduction_deg": rep.percentile(f"hip_abduction_{s}_deg", 90, "top"),
+            "hip_hike_deg": hike,
+            "trunk_shift_deg": shift,
+            "knee_angle_deg": rep.mean(f"knee_angle_{s}_deg", "top"),
+        }
+        faults: list[Fault] = []
+        if hike > cfg.max_hip_hike_deg:
+            faults.append(fault("hip_hike", hike, cfg.max_hip_hike_deg, "deg",
+                                f"the {s} hip hitched up {hike:.0f} deg; lift from the hip, "
+                                "keep the pelvis level"))
+        if shift > cfg.max_trunk_shift_deg:
+            faults.append(fault("trunk_shift", shift, cfg.max_trunk_shift_deg, "deg",
+                                f"the hips shifted {shift:.0f} deg away from the working leg; "
+                                "keep the trunk still"))
+        rom = rep.event.rom
+        if rom < cfg.min_lift_deg:
+            faults.append(fault("incomplete_rom", rom, cfg.min_lift_deg, "deg",
+                                f"the thigh lifted only {rom:.0f} deg (aim for about 45)"))
+        return metrics, faults
+
+
+def _tilt_up(hip_line: np.ndarray, down: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """Elevation of ``hip_line`` above level in the cross-section, degrees (+ = end higher)."""
+    v = unit(reject(hip_line, axis))
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arcsin(np.clip(dot(v, -down), -1.0, 1.0)))
+
+
+ANALYZER = FireHydrantAnalyzer

@@ -120,3 +120,29 @@ def test_two_people_clip_follows_one_and_says_so(caplog) -> None:
     steps = np.linalg.norm(np.diff(hips, axis=0), axis=1)
     assert np.nanmax(steps) < 0.1 * np.hypot(seq.width, seq.height)
     assert any("more than one person" in r.message for r in caplog.records)
+
+
+@pytest.mark.slow
+def test_person_walks_out_of_frame_and_back(tmp_path: Path) -> None:
+    """Frames with nobody in the middle stay as missing rows; the person is found again."""
+    require_model("full")
+    with VideoSource(clip("glute_bridge/frank_side.mp4"), max_frames=45) as src:
+        frames = list(src)
+    images = [f.image if not 15 <= f.index < 30 else np.full_like(f.image, 128)
+              for f in frames]
+    path, written = write_video(tmp_path / "away.mp4", times_s=[f.t_s for f in frames],
+                                width=500, height=380, frames=images)
+    seq = extract_sequence(path, "full")
+    assert len(seq) == 45
+    assert not seq.detected[15:30].any()
+    assert seq.detected[:15].mean() >= 0.9 and seq.detected[31:].mean() >= 0.9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height"), [(64, 64), (3840, 2160)])
+def test_tiny_and_4k_videos_keep_every_row(tmp_path: Path, width: int, height: int) -> None:
+    require_model("lite")
+    path, written = write_video(tmp_path / f"v{width}.mp4", n=4, width=width, height=height)
+    seq = extract_sequence(path, "lite")
+    assert (len(seq), seq.width, seq.height) == (4, width, height)
+    np.testing.assert_allclose(seq.t_s, written, atol=1e-9)

@@ -121,13 +121,16 @@ class Prefetcher:
         if not self._started:
             self._started = True
             self._thread.start()
-        while True:
-            item = self._queue.get()
-            if isinstance(item, _End):
-                return
-            if isinstance(item, _Failure):
-                raise item.error
-            yield item
+        try:
+            while True:
+                item = self._queue.get()
+                if isinstance(item, _End):
+                    return
+                if isinstance(item, _Failure):
+                    raise item.error
+                yield item
+        finally:  # the consumer stopped (end, error, break or garbage): stop the producer too
+            self.close()
 
     def close(self) -> None:
         """Stop the producer thread and wait for it (at most a few seconds)."""

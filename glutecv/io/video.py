@@ -85,8 +85,7 @@ class VideoSource:
         self._container, self._stream = open_container(self.path)
         try:
             if start_s and start_s > 0:
-                self._container.seek(int(start_s / self._stream.time_base), stream=self._stream,
-                                     backward=True, any_frame=False)
+                self._seek(start_s)
             self._raw = decode_frames(self._container, self._stream, self.gaps)
             self._first = next(self._raw, None)
             if self._first is None:
@@ -95,6 +94,19 @@ class VideoSource:
         except BaseException:
             self._container.close()
             raise
+
+    def _seek(self, start_s: float) -> None:
+        """Jump to the keyframe before ``start_s``; an unseekable file is read from the start
+        (frames before ``start_s`` are skipped either way)."""
+        import av
+
+        try:
+            self._container.seek(int(start_s / self._stream.time_base), stream=self._stream,
+                                 backward=True, any_frame=False)
+        except (av.error.FFmpegError, OverflowError, ValueError):
+            log.debug("%s: cannot seek; decoding from the start", self.path.name)
+            self._container.close()
+            self._container, self._stream = open_container(self.path)
 
     # --- facts --------------------------------------------------------------------------------
     def _read_info(self, first: Any) -> VideoInfo:

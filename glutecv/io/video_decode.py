@@ -40,15 +40,24 @@ def open_container(path: Path) -> tuple[Any, Any]:
         raise VideoError(f"{path}: cannot read (permission denied)") from None
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise VideoError(f"{path}: {_open_failure(exc, path)}") from None
-    if not container.streams.video:
-        kinds = "audio only" if container.streams.audio else "no streams PyAV can read"
+    videos = [s for s in container.streams.video if not _is_cover_art(s)]
+    if not videos:
+        kinds = "audio only" if container.streams.audio else "no streams that can be read"
         container.close()
         raise VideoError(f"{path}: has no video stream ({kinds})")
-    stream = container.streams.video[0]
+    stream = videos[0]
     if stream.codec_context is None or not stream.codec_context.name:
         container.close()
         raise VideoError(f"{path}: its video codec is not supported")
     return container, stream
+
+
+def _is_cover_art(stream: Any) -> bool:
+    """An audio file's embedded picture shows up as a one-frame "video" stream."""
+    try:
+        return bool(int(stream.disposition) & 0x400)  # AV_DISPOSITION_ATTACHED_PIC
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 def _open_failure(exc: BaseException, path: Path) -> str:

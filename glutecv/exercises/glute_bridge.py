@@ -1,0 +1,191 @@
+"""Glute bridge (supine, both feet down), and the shared bridge/thrust analyzer.
+
+Phase signal: hip extension seen as the shoulder-hip-knee line (0 = one straight line,
+negative = hips below it) from the side or oblique image, or from world landmarks in other
+views. Reps: the line rises from the floor position to lockout and back.
+
+Per-rep metrics: range of motion, peak hip extension, hold at the top, up/down tempo
+(standard), the knee flexion at the top, the line deviation at the top, and in frontal views
+the knees' medial tilt and knee/ankle separation.
+
+Faults (see :class:`BridgeConfig` for thresholds and their rationale):
+
+* ``incomplete_rom``: at the top the shoulders, hips and knees stayed short of one line;
+* ``lumbar_extension``: the hips went clearly ABOVE the shoulder-knee line at the top. True
+  hip extension with the knees bent stops near the line, so the extra height comes from
+  arching the low back (anterior pelvic tilt) rather than the glutes (side/oblique view);
+* ``knee_valgus``: a knee moved inside its foot (shank tilted toward the midline) at the top
+  (front/back view: from the feet or from above).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from glutecv import geometry as g
+from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.landmarks import Landmark as L
+from glutecv.landmarks import side_landmark
+from glutecv.reps import RepCounterConfig
+from glutecv.results import Fault, ViewInfo
+from glutecv.view import METRIC_VIEWS
+
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class BridgeConfig:
+    """Thresholds of bridge-family analyzers (units in the names and comments)."""
+
+    # BlazePose visibility below this = landmark not seen (its own calibration: ~0.5 = coin flip)
+    min_visibility: float = 0.5
+    counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
+        min_rom=20.0,          # deg: a bridge moves the line ~40-90 deg; fidgets move < 10
+        enter_rise=12.0,       # deg above rest starts a rep: 2-3x landmark jitter (~4-5 deg)
+        return_fraction=0.4,   # rep ends when 60% of the way back down
+        min_duration_s=0.6,    # a real bridge takes > 0.6 s up and down
+        rest_window_s=6.0,     # s of rest used for the rest level (drift on mats)
+        max_gap_s=0.6,         # s of lost landmarks bridged inside a rep
+    ))
+    # deg, line deviation at the top below this = incomplete_rom. Lockout = shoulders, hips and
+    # knees in one line (NSCA/Contreras coaching); 15 deg slack for 2D landmark error (~5-10).
+    lockout_min_deg: float = -15.0
+    # deg, line deviation at the top above this = lumbar_extension. With the knees bent, true
+    # hip extension ends near the line (~0-10 deg past); beyond 15 the low back is arching.
+    lumbar_overshoot_deg: float = 15.0
+    # deg, shank tilt toward the midline at the top above this = knee_valgus. Healthy 2D knee
+    # angles are ~5-13 deg, patellofemoral pain ~17, smallest detectable difference ~8:
+    # 10 deg of inward tilt puts the knee ~7 cm inside the foot.
+    valgus_tilt_deg: float = 10.0
+    # fraction of the top hold used for top metrics (robust to one bad frame): the middle part
+    top_percentile: float = 50.0
+
+
+class BridgeAnalyzer(SignalAnalyzer):
+    """Shared logic of glute bridges, single-leg bridges and hip thrusts."""
+
+    name: ClassVar[str] = "glute_bridge"
+    description: ClassVar[str] = "glute bridge: lying on the back, feet down, lift the hips"
+    orientation: ClassVar[str] = "supine"
+    views: ClassVar[tuple[str, ...]] = ("side", "oblique", "front")
+    unilateral: ClassVar[bool] = False
+    phase_metric: ClassVar[str] = "hip_extension_deg"
+    landmarks: ClassVar[tuple[L, ...]] = (
+        L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE,
+        L.LEFT_ANKLE, L.RIGHT_ANKLE)
+    metric_views: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        k: METRIC_VIEWS[k] for k in ("knee_valgus", "lumbar_extension")}
+
+    @classmethod
+    def default_config(cls) -> BridgeConfig:
+        return BridgeConfig()
+
+    # --- signals -----------------------------------------------------------------------------
+    @staticmethod
+    def uses_image(view: ViewInfo) -> bool:
+        """Side and oblique views measure the line in the image; others use world points."""
+        return view.camera in ("side", "oblique")
+
+    def side_signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
+        """Per-side hip extension and knee flexion, and frontal knee metrics."""
+        image = self.uses_image(view)
+        src = pts.image if image else pts.world
+        up = g.IMAGE_UP if image else g.WORLD_UP
+        out: dict[str, np.ndarray] = {}
+        for s in SIDES:
+            sh, hip, knee, ankle = (src[side_landmark(s, j)]
+                                    for j in ("SHOULDER", "HIP", "KNEE", "ANKLE"))
+            out[f"hip_extension_{s}_deg"] = g.shoulder_hip_knee_line(sh, hip, knee, up)
+            out[f"knee_flexion_{s}_deg"] = g.flexion_angle(hip, knee, ankle)
+            other_hip = pts.image[side_landmark("right" if s == "left" else "left", "HIP")]
+            out[f"knee_medial_tilt_{s}_deg"] = g.segment_medial_tilt(
+                pts.image[side_landmark(s, "ANKLE")], pts.image[side_landmark(s, "KNEE")],
+                other_hip)
+        out["knee_separation_ratio"] = g.knee_ankle_separation_ratio(
+            pts.image[L.LEFT_KNEE], pts.image[L.RIGHT_KNEE], pts.image[L.LEFT_ANKLE],
+            pts.image[L.RIGHT_ANKLE])
+        return out
+
+    def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
+        out = self.side_signals(pts, view)
+        with np.errstate(invalid="ignore"), _quiet():
+            out["hip_extension_deg"] = np.nanmean(
+                np.stack([out["hip_extension_left_deg"], out["hip_extension_right_deg"]]),
+                axis=0)
+            out["knee_flexion_deg"] = np.nanmean(
+                np.stack([out["knee_flexion_left_deg"], out["knee_flexion_right_deg"]]), axis=0)
+        return out
+
+    def phase_keys(self, view: ViewInfo) -> dict[str, str]:
+        return {"both": "hip_extension_deg"}
+
+    def display_keys(self, view: ViewInfo) -> dict[str, str]:
+        return {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"}
+
+    # --- judging -----------------------------------------------------------------------------
+    def top(self, rep: RepWindow, key: str) -> float:
+        """A robust value of ``key`` over the top of the rep (median of the hold)."""
+        return rep.percentile(key, self.config.top_percentile, "top")
+
+    def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
+        line = self.top(rep, "hip_extension_deg")
+        metrics = {"knee_flexion_top_deg": self.top(rep, "knee_flexion_deg"),
+                   "line_deviation_top_deg": line}
+        faults = self.line_faults(line)
+        faults += self.valgus_faults(rep, metrics, SIDES)
+        return metrics, faults
+
+    def line_faults(self, line: float) -> list[Fault]:
+        """incomplete_rom and lumbar_extension from the top line deviation (deg)."""
+        c = self.config
+        out = []
+        if line < c.lockout_min_deg:
+            out.append(fault("incomplete_rom", line, c.lockout_min_deg, "deg",
+                             f"hips stopped {abs(line):.0f} deg short of a straight "
+                             "shoulder-hip-knee line at the top"))
+        if line > c.lumbar_overshoot_deg:
+            out.append(fault("lumbar_extension", line, c.lumbar_overshoot_deg, "deg",
+                             f"hips pushed {line:.0f} deg above the shoulder-knee line: the low "
+                             "back arched instead of the hips extending"))
+        return out
+
+    def valgus_faults(self, rep: RepWindow, metrics: dict[str, float],
+                      sides: tuple[str, ...]) -> list[Fault]:
+        """knee_valgus from the knees' medial tilt at the top (worst working side)."""
+        c = self.config
+        tilts = {s: self.top(rep, f"knee_medial_tilt_{s}_deg") for s in sides}
+        for s, v in tilts.items():
+            metrics[f"knee_medial_tilt_{s}_deg"] = v
+        metrics["knee_separation_ratio"] = self.top(rep, "knee_separation_ratio")
+        if "knee_valgus" in rep.view.unsupported:
+            return []
+        worst = max(tilts, key=lambda s: tilts[s] if np.isfinite(tilts[s]) else -np.inf)
+        v = tilts[worst]
+        if np.isfinite(v) and v > c.valgus_tilt_deg:
+            return [fault("knee_valgus", v, c.valgus_tilt_deg, "deg",
+                          f"{worst} knee caved {v:.0f} deg inside the foot at the top")]
+        return []
+
+
+class _quiet:
+    """Silence all-NaN mean warnings."""
+
+    def __enter__(self) -> None:
+        import warnings
+
+        self._w = warnings.catch_warnings()
+        self._w.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc: object) -> None:
+        self._w.__exit__(*exc)
+
+
+class GluteBridge(BridgeAnalyzer):
+    """Two-leg glute bridge."""
+
+
+ANALYZER = GluteBridge

@@ -115,22 +115,22 @@ def run(args: argparse.Namespace) -> int:
     from glutecv.batch import find_inputs, plan_jobs, run_batch
     from glutecv.errors import InputError
     from glutecv.exercises import get_analyzer
-    from glutecv.pipeline import prepare_output_dir
+    from glutecv.pipeline import is_done, prepare_output_dir
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     if args.exercise != "auto":
         get_analyzer(args.exercise)  # unknown name -> one-line error listing the known ones
     inputs = find_inputs(args.inputs)
-    needs_model = any(p.suffix.lower() != ".npz" for p in inputs)
-    if needs_model:
-        from glutecv.models import resolve_model
-
-        resolve_model(args.model)  # unknown or missing model -> one error before any work
     from pathlib import Path
 
     prepare_output_dir(Path(args.out))  # an unwritable output folder fails once, up front
     jobs = plan_jobs(inputs, args.out)
+    if any(j.source.suffix.lower() != ".npz" and (args.force or not is_done(j.dest, args.video))
+           for j in jobs):
+        from glutecv.models import resolve_model
+
+        resolve_model(args.model)  # unknown or missing model: one error before any work
     bars = _Bars(len(jobs), show_progress())
     try:
         outcomes = run_batch(jobs, exercise=args.exercise, model=args.model, video=args.video,

@@ -1,0 +1,130 @@
+"""analyze_path end to end: outputs, rep count on a known clip, .npz re-analysis, errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import glutecv
+from glutecv.errors import InputError, OutputError, UnknownNameError
+from glutecv.pipeline import analyze_path, is_done
+from glutecv.results import AnalysisResult
+from glutecv.stages import LandmarkBuffer
+from tests.pipeline_helpers import CLIPS, REPO, any_exercise, playable_frames, temporaries
+
+KNOWN_CLIP = CLIPS / "fire_hydrant" / "rnhrn_banded.mp4"  # 87 frames, 2 reps by eye
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalysisResult, Path]:
+    if not KNOWN_CLIP.is_file():
+        pytest.skip(f"shared clips not found at {CLIPS}")
+    out = tmp_path_factory.mktemp("out")
+    result = analyze_path(KNOWN_CLIP, exercise="fire_hydrant", model="lite", out_dir=out)
+    return result, out / KNOWN_CLIP.stem
+
+
+@pytest.mark.slow
+def test_known_clip_counts_reps_and_writes_everything(analysed: tuple[AnalysisResult, Path]
+                                                       ) -> None:
+    result, folder = analysed
+    assert result.exercise == "fire_hydrant"
+    assert len(result.reps) == 2  # labels.csv: 2 complete reps by eye
+    assert all(r.side == "left" for r in result.reps)
+    assert is_done(folder)
+    assert not temporaries(folder)
+    data = json.loads((folder / "result.json").read_text())
+    assert data["summary"]["rep_count"] == 2
+    assert data["model"] == "lite" and data["glutecv_version"] == glutecv.__version__
+    assert data["video"]["width"] == 1280 and data["video"]["height"] == 720
+    assert data["video"]["frames"] == 87
+    assert len(data["series"]["t_s"]) == 87
+    assert all(len(v) == 87 for v in data["series"].values())
+    assert AnalysisResult.load(folder / "result.json").reps == result.reps
+    schema = REPO / "docs" / "result_schema.json"
+    if schema.is_file():
+        import jsonschema
+
+        jsonschema.validate(data, json.loads(schema.read_text()))
+    with open(folder / "reps.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["index"]) for r in rows] == [r.index for r in result.reps]
+    assert float(rows[0]["start_s"]) == pytest.approx(result.reps[0].start_s, abs=1e-3)
+    assert playable_frames(folder / "annotated.mp4") == 87
+
+
+@pytest.mark.slow
+def test_npz_reanalysis_needs_no_model_and_agrees(analysed: tuple[AnalysisResult, Path],
+                                                  tmp_path: Path) -> None:
+    result, folder = analysed
+    again = glutecv.analyze(folder / "landmarks.npz", exercise="fire_hydrant",
+                            model="no-such-model", out_dir=tmp_path, video=False)
+    assert again.reps == result.reps
+    assert (tmp_path / KNOWN_CLIP.stem / "result.json").is_file()
+    assert again.series["t_s"] == result.series["t_s"]
+
+
+@pytest.mark.slow
+def test_existing_landmarks_are_reused(analysed: tuple[AnalysisResult, Path], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    result, folder = analysed
+    dest = tmp_path / "again"
+    dest.mkdir()
+    shutil.copy(folder / "landmarks.npz", dest / "landmarks.npz")
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pose model ran although landmarks were there")
+
+    monkeypatch.setattr("glutecv.stages.extract_pose", no_model)
+    again = analyze_path(KNOWN_CLIP, exercise="fire_hydrant", model="lite", dest=dest,
+                         video=False)
+    assert again.reps == result.reps
+
+
+def test_errors_are_one_line_glutecv_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        analyze_path(tmp_path / "missing.mp4")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="not a glutecv landmark file"):
+        analyze_path(bad)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        analyze_path(bad, out_dir=blocker / "sub")
+
+
+def test_unknown_exercise_lists_known_ones(tmp_path: Path) -> None:
+    from glutecv.pose.types import PoseSequence
+
+    n = 30
+    nan = np.full((n, 33, 3), np.nan)
+    seq = PoseSequence(np.arange(n) / 30.0, nan, nan.copy(), np.zeros((n, 33)),
+                       np.zeros((n, 33)), 64, 64)
+    seq.save_npz(tmp_path / "empty.npz")
+    with pytest.raises(UnknownNameError, match=any_exercise()):
+        analyze_path(tmp_path / "empty.npz", exercise="pushup")
+    result = analyze_path(tmp_path / "empty.npz", exercise=any_exercise())
+    assert result.reps == ()
+    assert any("no person" in w for w in result.warnings)
+
+
+def test_landmark_buffer_grows_without_losing_rows() -> None:
+    from glutecv.pose.types import PoseFrame
+
+    buf = LandmarkBuffer(capacity=16)
+    rng = np.random.default_rng(0)
+    frames = [PoseFrame(i / 30, rng.random((33, 3)), rng.random((33, 3)), rng.random(33),
+                        rng.random(33), i) for i in range(100)]
+    for f in frames:
+        buf.append(f)
+    seq = buf.to_sequence(640, 480, {})
+    assert len(seq) == 100
+    np.testing.assert_array_equal(seq.image[57], frames[57].image)
+    np.testing.assert_array_equal(seq.t_s, [f.t_s for f in frames])

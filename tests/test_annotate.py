@@ -183,7 +183,7 @@ def test_overlay_draws_everything_and_returns_the_same_image() -> None:
 
 def test_overlay_survives_nan_angles_missing_pose_and_odd_sizes() -> None:
     overlay = build_overlay(640, 480)
-    st = state(pose_ok=False, angles={"L hip": math.nan, "R knee": math.nan},
+    st = state(pose_ok=False, angles={"L hip": math.nan, "R knee": math.nan, "tilt": 3.0},
                message="no person in view", t_s=math.nan, last_rep=good_rep())
     for img, pose in ((frame(640, 480), None), (frame(640, 480), PoseFrame.missing(0.0)),
                       (frame(333, 201), standing_pose(0.2)), (frame(64, 36), None)):
@@ -223,3 +223,10 @@ def test_labels_at_one_joint_do_not_overlap() -> None:
         placed.append(box)
     near_edge = ann._place(1270, 300, "R knee 90°", 1280, [])
     assert near_edge is not None and near_edge[2] <= 1270  # flipped to the joint's left
+
+
+def test_unknown_angles_are_left_out() -> None:
+    ann = AnglesAnnotator(1280, 720, STYLE)
+    blank = frame()
+    assert np.all(ann.annotate(blank.copy(), standing_pose(), {"L hip": math.nan}) == 90)
+    assert np.all(ann.annotate(blank.copy(), None, {"pelvis tilt": math.nan}) == 90)

@@ -1,4 +1,5 @@
 """Joint angle labels: beside the joint they name when it is visible, else in a side panel.
+Unknown (NaN) angles are left out rather than shown as a placeholder.
 
 Labels come from :attr:`glutecv.results.FrameState.angles` (``{"L hip": 172.0, ...}``). A label
 is placed at a joint when it names one side (``L``/``left``/``R``/``right``) and one joint
@@ -70,6 +71,8 @@ class AnglesAnnotator:
         panel: list[str] = []
         placed: list[tuple[int, int, int, int]] = []  # boxes drawn so far (x0, y0, x1, y1)
         for label, value in angles.items():
+            if value is None or not math.isfinite(value):
+                continue  # unknown now (side not working, joint hidden): nothing to read
             text = format_angle(label, value)
             joint = self._joint(label)
             if joint is None or pose is None:

@@ -163,3 +163,12 @@ def test_cli_writes_the_report(folders, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["report", str(tmp_path / "missing"), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("glutecv: error:") and "Traceback" not in err
+
+
+def test_cli_embeds_the_video_on_request(folders, tmp_path: Path) -> None:
+    _, a, _ = folders
+    out = tmp_path / "shared" / "report"  # no suffix: .html is added
+    assert main(["report", str(a), "-o", str(out), "--embed-video", "--title", "Anna <P.>"]) == 0
+    html = (tmp_path / "shared" / "report.html").read_text(encoding="utf-8")
+    assert '<source src="data:video/mp4;base64,' in html
+    assert "<title>Anna &lt;P.&gt;</title>" in html

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".html", ".htm"):
         out = out.with_suffix(".html") if not out.is_dir() else out / "report.html"
     path = write_report(args.folders, out, embed_video=args.embed_video, title=args.title)
-    print(f"report: {path.resolve()}")
+    print(f"report: {path.resolve()} ({path.stat().st_size / 1024:.0f} kB)")
     if not args.embed_video:
         print("(videos are linked by relative path: keep them beside the report, "
               "or use --embed-video to make one shareable file)")

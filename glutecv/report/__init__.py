@@ -41,5 +41,5 @@ def write_report(folders: Iterable[str | Path], report_path: str | Path,
     report_path = Path(report_path)
     text = render_report(folders, report_path, embed_video, title)
     write_text(report_path, text)
-    log.info("report written to %s (%.0f kB)", report_path, len(text.encode()) / 1024)
+    log.debug("report written to %s (%.0f kB)", report_path, len(text.encode()) / 1024)
     return report_path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,11 @@ from glutecv.report.plots import angle_charts, rep_bar_charts
 from glutecv.report.summary import comparison, fault_table, summary_cards, symmetry_table
 from glutecv.report.table import rep_table, thresholds_list
 
+log = logging.getLogger("glutecv.report")
+
+#: Embedding a video larger than this (MB) logs a warning: base64 adds a third.
+EMBED_WARN_MB = 150.0
+
 
 def _asset(name: str) -> str:
     return resources.files("glutecv.report").joinpath("assets", name).read_text("utf-8")
@@ -24,6 +30,11 @@ def _asset(name: str) -> str:
 def video_src(path: Path, report_dir: Path, mime: str, embed: bool) -> str:
     """A relative URL from the report to the video, or a base64 ``data:`` URL."""
     if embed:
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > EMBED_WARN_MB:
+            log.warning("%s: embedding a %.0f MB video makes a %.0f MB report; browsers may "
+                        "be slow to open it (leave out --embed-video to link it instead)",
+                        path, size_mb, size_mb * 4 / 3)
         return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
     rel = os.path.relpath(path.resolve(), report_dir.resolve())
     return quote(Path(rel).as_posix())

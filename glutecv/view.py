@@ -117,19 +117,28 @@ def _orientation_votes(seq: PoseSequence, min_visibility: float) -> np.ndarray:
 
 
 def _anterior_toward_camera(seq: PoseSequence, min_visibility: float) -> bool:
-    """True when the body's front faces the camera.
+    """True when the body's front faces the camera (for frontal views).
 
-    anterior = left x superior; its image-depth component is the 2D cross product of the
-    right->left hip/shoulder vector and the hip->shoulder vector (x right, y down, z away),
-    negative when the front faces the camera. Frontal views only (both vectors in the image).
+    anterior = left x superior from world landmarks (camera axes: x right, y down, z away);
+    it faces the camera when its z is clearly negative. When the camera looks along the body's
+    long axis (a supine body filmed from the feet) the anterior is across the view, and the
+    answer falls back to "front" when the person's left is on the image right, as it is when
+    two people face each other.
     """
-    p = visible_points(seq, (L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-                       min_visibility)
-    lat = (p[L.LEFT_HIP] - p[L.RIGHT_HIP]) + (p[L.LEFT_SHOULDER] - p[L.RIGHT_SHOULDER])
-    sup = midpoint(p[L.LEFT_SHOULDER], p[L.RIGHT_SHOULDER]) - midpoint(p[L.LEFT_HIP],
-                                                                        p[L.RIGHT_HIP])
-    z = lat[..., 0] * sup[..., 1] - lat[..., 1] * sup[..., 0]
-    return bool(_nanmedian(np.sign(z)) < 0) if np.isfinite(z).any() else True
+    names = (L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    w = visible_points(seq, names, min_visibility, space="world")
+    p = visible_points(seq, names, min_visibility)
+    lat = (w[L.LEFT_HIP] - w[L.RIGHT_HIP]) + (w[L.LEFT_SHOULDER] - w[L.RIGHT_SHOULDER])
+    sup = midpoint(w[L.LEFT_SHOULDER], w[L.RIGHT_SHOULDER]) - midpoint(w[L.LEFT_HIP],
+                                                                        w[L.RIGHT_HIP])
+    ant = np.cross(lat, sup)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        toward = -ant[..., 2] / np.linalg.norm(ant, axis=-1)
+    lat_x = (p[L.LEFT_HIP][..., 0] - p[L.RIGHT_HIP][..., 0]) + (
+        p[L.LEFT_SHOULDER][..., 0] - p[L.RIGHT_SHOULDER][..., 0])
+    vote = np.where(np.abs(toward) > 0.5, np.sign(toward), np.sign(lat_x))
+    vote = vote[np.isfinite(vote)]
+    return bool(np.mean(vote) >= 0) if vote.size else True
 
 
 def facing_side(seq: PoseSequence, min_visibility: float = 0.3) -> str | None:

@@ -177,6 +177,11 @@ class SignalAnalyzer(Analyzer):
         """Series key -> overlay/plot label (default: none)."""
         return {}
 
+    def rep_side(self, rep: RepWindow) -> str:
+        """The side a rep is credited to (default: the counter's side). Unilateral exercises
+        counted on one combined signal override this, e.g. from which foot is on the floor."""
+        return rep.side
+
     # -- overridable defaults --
     def counter_config(self) -> RepCounterConfig:
         """The rep counter settings (default: ``config.counter``)."""
@@ -209,11 +214,12 @@ class SignalAnalyzer(Analyzer):
         window = RepWindow(event, event.side, series, view)
         metrics = standard_metrics(event, self.phase_metric)
         extra, faults = self.judge_rep(window)
+        side = self.rep_side(window)
         metrics.update({k: (round(float(v), 3) if math.isfinite(float(v)) else math.nan)
                         for k, v in extra.items()})
         kept = tuple(f for f in faults if f.code in FAULT_CODES
                      and f.code not in view.unsupported and math.isfinite(f.value))
-        return Rep(0, event.side if event.side in ("left", "right") else "both",  # type: ignore
+        return Rep(0, side if side in ("left", "right") else "both",  # type: ignore[arg-type]
                    event.start_s, event.peak_s, event.end_s, metrics, kept)
 
     def finish_analysis(self, view: ViewInfo, series: dict[str, np.ndarray],

@@ -120,7 +120,7 @@ def bridge_pose(
     pose = BodyPose(left_leg=legs["left"], right_leg=legs["right"], left_arm=arms,
                     right_arm=arms, pelvis_tilt=-tau, pelvis_rotation=rotation,
                     trunk_rotation=-rotation)
-    if np.any(cave != 0):
+    if np.any(cave != 0) or (free_leg and np.any(drop != 0)):
         pose = _hold_feet(pose, cave, free_leg, d)
     root = np.stack([np.zeros(n), sy + hy, hz], axis=-1)
     truth = {"line_deviation_deg": tau - thigh_e, "hip_flexion_deg": hip_flex,
@@ -130,25 +130,36 @@ def bridge_pose(
 
 def _hold_feet(pose: BodyPose, cave: np.ndarray, free_leg: str | None,
                d: BodyDims) -> BodyPose:
-    """Add hip internal rotation so each caving leg's ankle stays where it was (3 iterations)."""
+    """Re-aim each working leg so its ankle stays planted and its knee sits where the scripted
+    cave alone puts it, whatever the pelvis does: hip abduction steers the knee, hip internal
+    rotation the foot (a few fixed-point iterations on the forward kinematics)."""
     from dataclasses import replace
 
-    plain = replace(pose, left_leg=replace(pose.left_leg, hip_abduction=0.0),
-                    right_leg=replace(pose.right_leg, hip_abduction=0.0))
-    ref = body_points(plain, d)
-    rot = {s: np.zeros_like(cave) for s in ("left", "right")}
-    for _ in range(4):
-        cur = body_points(pose, d)
+    def legs(p: BodyPose, abd: dict, rot: dict) -> BodyPose:
+        return replace(p, left_leg=replace(p.left_leg, hip_abduction=abd["left"],
+                                           hip_rotation=rot["left"]),
+                       right_leg=replace(p.right_leg, hip_abduction=abd["right"],
+                                         hip_rotation=rot["right"]))
+
+    zero = {s: np.zeros_like(cave) for s in ("left", "right")}
+    still = replace(pose, pelvis_rotation=0.0, trunk_rotation=0.0)
+    ref = body_points(legs(still, zero, zero), d)                       # planted feet
+    caved = body_points(legs(still, {s: -cave for s in zero}, zero), d)  # where knees go
+    abd = {s: (pose.leg(s).hip_abduction + 0 * cave) for s in zero}
+    rot = {s: np.zeros_like(cave) for s in zero}
+    for _ in range(6):
+        cur = body_points(legs(pose, abd, rot), d)
         for side in ("left", "right"):
             if side == free_leg:
                 continue
+            knee = L.LEFT_KNEE if side == "left" else L.RIGHT_KNEE
             ankle = L.LEFT_ANKLE if side == "left" else L.RIGHT_ANKLE
-            sign = 1.0 if side == "left" else -1.0
-            err = sign * (ref[:, ankle, 0] - cur[:, ankle, 0])  # + = ankle must go lateral
-            rot[side] = rot[side] + np.degrees(np.arcsin(np.clip(err / d.shank, -1, 1)))
-        pose = replace(pose, left_leg=replace(pose.left_leg, hip_rotation=rot["left"]),
-                       right_leg=replace(pose.right_leg, hip_rotation=rot["right"]))
-    return pose
+            sign = 1.0 if side == "left" else -1.0  # + x is lateral for the left leg
+            k_err = sign * (caved[:, knee, 0] - cur[:, knee, 0])
+            a_err = sign * (ref[:, ankle, 0] - cur[:, ankle, 0])
+            abd[side] = abd[side] + np.degrees(np.arcsin(np.clip(k_err / d.thigh, -1, 1)))
+            rot[side] = rot[side] + np.degrees(np.arcsin(np.clip(a_err / d.shank, -1, 1)))
+    return legs(pose, abd, rot)
 
 
 def shank_medial_tilt(points: np.ndarray, side: str) -> np.ndarray:

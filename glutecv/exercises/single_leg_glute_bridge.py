@@ -1,0 +1,126 @@
+"""Single-leg glute bridge: one foot down (the working leg), the other leg held up.
+
+Counting: the pelvis rises as one piece, so reps are counted on one hip-extension signal (the
+working side's shoulder-hip-knee line, frame by frame) and each rep is credited to the working
+leg = the leg whose ankle is lower (on the floor) over the top of the rep. Left and right reps
+are counted and reported separately.
+
+Faults, besides the bridge's ``incomplete_rom``, ``lumbar_extension`` and ``knee_valgus`` (of
+the working knee):
+
+* ``pelvic_drop``: at the top the pelvis sags on the free-leg side by more than
+  :attr:`SingleLegBridgeConfig.pelvic_drop_deg` compared with the start of the rep (so a tilted
+  camera does not count). Measured from the hip-hip line in the image in front/back/oblique
+  views, and from world landmarks (the hips' height difference over their distance) in side
+  views, where the image hips overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from glutecv import geometry as g
+from glutecv.exercises.common import Points, RepWindow, fault
+from glutecv.exercises.glute_bridge import BridgeAnalyzer, BridgeConfig
+from glutecv.landmarks import Landmark as L
+from glutecv.results import Fault, ViewInfo
+
+
+@dataclass(frozen=True)
+class SingleLegBridgeConfig(BridgeConfig):
+    """Bridge thresholds plus the pelvis and working-leg rules."""
+
+    # deg, free-side pelvis drop at the top vs the rep's start above this = pelvic_drop. The
+    # pelvis should stay level; ~8 deg is the smallest detectable difference of 2D pose angles.
+    pelvic_drop_deg: float = 10.0
+    # shank lengths: an ankle this much higher than the other marks the free leg
+    free_ankle_lift: float = 0.25
+
+
+def _hip_line_drop(pts: Points, view: ViewInfo) -> np.ndarray:
+    """Per frame, how much lower the LEFT hip is than the right, degrees (+ = left lower)."""
+    if view.camera in ("front", "back", "oblique"):
+        return -g.pelvis_tilt(pts.image[L.LEFT_HIP], pts.image[L.RIGHT_HIP])
+    lh, rh = pts.world[L.LEFT_HIP], pts.world[L.RIGHT_HIP]
+    ratio = g.height_difference_ratio(rh, lh, g.segment_length(lh, rh), g.WORLD_UP)
+    return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))
+
+
+class SingleLegGluteBridge(BridgeAnalyzer):
+    """Single-leg glute bridge, reps per working leg."""
+
+    name: ClassVar[str] = "single_leg_glute_bridge"
+    description: ClassVar[str] = "single-leg glute bridge: one foot down, the other leg up"
+    unilateral: ClassVar[bool] = True
+    metric_views: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        **BridgeAnalyzer.metric_views,
+        "pelvic_drop": (("front", "back", "oblique", "side"),
+                        "a pelvis sagging to one side needs the hips in view"),
+    }
+
+    @classmethod
+    def default_config(cls) -> SingleLegBridgeConfig:
+        return SingleLegBridgeConfig()
+
+    def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
+        out = self.side_signals(pts, view)
+        image = self.uses_image(view)
+        src = pts.image if image else pts.world
+        up = g.IMAGE_UP if image else g.WORLD_UP
+        la, ra = src[L.LEFT_ANKLE], src[L.RIGHT_ANKLE]
+        shank = np.fmax(g.segment_length(src[L.LEFT_KNEE], la),
+                        g.segment_length(src[L.RIGHT_KNEE], ra))
+        # + = left ankle higher than the right = left is the free leg, right is working
+        lift = g.height_difference_ratio(la, ra, shank, up)
+        out["free_ankle_lift"] = lift
+        cut = self.config.free_ankle_lift
+        left_ext, right_ext = out["hip_extension_left_deg"], out["hip_extension_right_deg"]
+        with np.errstate(invalid="ignore"):
+            both = np.where(np.isfinite(left_ext) & np.isfinite(right_ext),
+                            (left_ext + right_ext) / 2, np.fmax(left_ext, right_ext))
+            out["hip_extension_deg"] = np.where(
+                lift > cut, right_ext, np.where(lift < -cut, left_ext, both))
+        out["knee_flexion_deg"] = np.where(lift > 0, out["knee_flexion_right_deg"],
+                                           out["knee_flexion_left_deg"])
+        out["pelvis_drop_left_deg"] = _hip_line_drop(pts, view)
+        return out
+
+    def rep_side(self, rep: RepWindow) -> str:
+        lift = rep.percentile("free_ankle_lift", 50, "top")
+        if not np.isfinite(lift) or abs(lift) < self.config.free_ankle_lift:
+            return "both"
+        return "right" if lift > 0 else "left"
+
+    def display_keys(self, view: ViewInfo) -> dict[str, str]:
+        return {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee",
+                "pelvis_drop_left_deg": "pelvis"}
+
+    def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
+        c = self.config
+        line = self.top(rep, "hip_extension_deg")
+        working = self.rep_side(rep)
+        metrics = {"knee_flexion_top_deg": self.top(rep, "knee_flexion_deg"),
+                   "line_deviation_top_deg": line}
+        faults = self.line_faults(line)
+        sides = ("left", "right") if working == "both" else (working,)
+        faults += self.valgus_faults(rep, metrics, sides)
+        drop_left = self.top(rep, "pelvis_drop_left_deg")
+        start = rep.part("pelvis_drop_left_deg", "up")
+        start = start[np.isfinite(start)][:5]
+        base = float(np.median(start)) if start.size else np.nan
+        if working in ("left", "right"):
+            sign = 1.0 if working == "right" else -1.0  # the free side is the other one
+            drop = sign * (drop_left - base)
+            metrics["pelvic_drop_deg"] = drop
+            if np.isfinite(drop) and drop > c.pelvic_drop_deg:
+                free = "left" if working == "right" else "right"
+                faults.append(fault("pelvic_drop", drop, c.pelvic_drop_deg, "deg",
+                                    f"pelvis sagged {drop:.0f} deg on the {free} (free-leg) "
+                                    "side at the top"))
+        return metrics, faults
+
+
+ANALYZER = SingleLegGluteBridge

@@ -107,18 +107,20 @@ def test_npz_round_trip_is_exact(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_two_people_clip_follows_one_and_says_so(caplog) -> None:
+def test_two_people_clip_follows_the_exerciser_and_says_so(caplog) -> None:
+    """labels.csv: the man stepping onto a box in the background does the exercise; a coach
+    stands in the foreground (larger, hips near x=340 px, barely moving)."""
     require_model("full")
-    path = clip("squat/techbusa_bw.mp4")  # labels.csv: people_count 2
+    path = clip("lunge/rnhrn_banded_stepup.mp4")
     with caplog.at_level(logging.INFO, logger="glutecv"):
-        seq = extract_sequence(path, "full", num_poses=2, max_frames=60)
-    assert seq.meta["people"]["max_seen"] == 2
-    assert seq.meta["people"]["multi_person_frames"] > 0
-    assert seq.detected.mean() >= 0.9
-    # one consistent person: the hip centre never jumps across the frame between frames
-    hips = seq.image[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=1)
-    steps = np.linalg.norm(np.diff(hips, axis=0), axis=1)
-    assert np.nanmax(steps) < 0.1 * np.hypot(seq.width, seq.height)
+        seq = extract_sequence(path, "full", num_poses=2, max_frames=80)
+    people = seq.meta["people"]
+    assert people["max_seen"] == 2 and people["multi_person_frames"] > 50
+    assert people["selection"]["chosen_motion"] > 3 * people["selection"]["runner_up_motion"]
+    hips = seq.image[seq.detected][:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=1)
+    assert seq.detected.mean() >= 0.8
+    assert np.all(hips[:, 0] > 450)  # never the coach
+    assert np.ptp(hips[:, 1]) > 100  # the one stepping up and down
     assert any("more than one person" in r.message for r in caplog.records)
 
 

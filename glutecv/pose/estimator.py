@@ -102,6 +102,7 @@ class PoseEstimator:
         self.model_path = resolve_model(model)
         self.num_poses = max(1, int(num_poses))
         self.tracker = PersonTracker()
+        self._people = TrackerStats()
         self._last_ms = -1
         self._quiet_calls = not verbose()
         mp = _import_mediapipe()
@@ -131,8 +132,8 @@ class PoseEstimator:
 
     @property
     def people(self) -> TrackerStats:
-        """How many people the model saw (only more than one when ``num_poses > 1``)."""
-        return self.tracker.stats
+        """How many people the model saw (more than one only when ``num_poses > 1``)."""
+        return self._people
 
     def timestamp_ms(self, t_s: float) -> int:
         """The strictly increasing integer millisecond timestamp VIDEO mode needs for ``t_s``."""
@@ -143,36 +144,38 @@ class PoseEstimator:
         return ms
 
     def estimate(self, frame: Frame) -> PoseFrame:
-        """Landmarks of the (followed) person in ``frame``, or a missing frame."""
+        """Landmarks of the (followed) person in ``frame``, or a missing frame.
+
+        With several people in view the online :class:`PersonTracker` decides (largest body,
+        then the same person by hip position); batch extraction instead looks at the whole
+        clip (:func:`glutecv.pose.tracking.select_person`).
+        """
+        poses = self.detect_all(frame)
+        if self.num_poses == 1:
+            return poses[0] if poses else PoseFrame.missing(frame.t_s, frame.index)
+        picked = self.tracker.choose([p.image for p in poses], [p.visibility for p in poses],
+                                     frame.width, frame.height)
+        return poses[picked] if picked is not None else PoseFrame.missing(frame.t_s, frame.index)
+
+    def detect_all(self, frame: Frame) -> list[PoseFrame]:
+        """Every person the model found in ``frame`` (at most ``num_poses``; maybe none)."""
         image = np.ascontiguousarray(frame.rgb())
         mp_image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=image)
         ts = self.timestamp_ms(frame.t_s)
         with native_stderr_silenced(self._quiet_calls):
             result = self._landmarker.detect_for_video(mp_image, ts)
-        return self._to_pose_frame(result, frame)
-
-    def _to_pose_frame(self, result: Any, frame: Frame) -> PoseFrame:
-        poses = result.pose_landmarks or []
-        if not poses:
-            self.tracker.choose([], [], frame.width, frame.height)
-            return PoseFrame.missing(frame.t_s, frame.index)
+        found = result.pose_landmarks or []
+        self._people.observe(len(found))
+        if not found:
+            return []
         self._quiet_calls = False  # the native one-time warnings are out by now
         scale = np.array([frame.width, frame.height, frame.width], dtype=np.float64)
-        bodies, scores = [], []
-        for landmarks in poses:
+        poses = []
+        for landmarks, world in zip(found, result.pose_world_landmarks, strict=True):
             arr = _landmark_array(landmarks)
-            bodies.append(arr[:, :3] * scale)
-            scores.append(arr[:, 3])
-        chosen = 0
-        self.tracker.stats.max_people = max(self.tracker.stats.max_people, len(poses))
-        if len(poses) > 1 or self.num_poses > 1:
-            picked = self.tracker.choose(bodies, scores, frame.width, frame.height)
-            if picked is None:
-                return PoseFrame.missing(frame.t_s, frame.index)
-            chosen = picked
-        arr = _landmark_array(poses[chosen])
-        world = _landmark_array(result.pose_world_landmarks[chosen])[:, :3]
-        return PoseFrame(frame.t_s, bodies[chosen], world, arr[:, 3], arr[:, 4], frame.index)
+            poses.append(PoseFrame(frame.t_s, arr[:, :3] * scale, _landmark_array(world)[:, :3],
+                                   arr[:, 3], arr[:, 4], frame.index))
+        return poses
 
     def close(self) -> None:
         """Release the MediaPipe graph (safe to call twice)."""

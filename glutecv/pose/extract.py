@@ -14,6 +14,7 @@ from typing import Any
 
 from glutecv.io.video import VideoSource
 from glutecv.pose.estimator import PoseEstimator
+from glutecv.pose.tracking import select_person
 from glutecv.pose.types import PoseFrame, PoseSequence
 
 log = logging.getLogger("glutecv.pose.extract")
@@ -37,12 +38,25 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
                      max_frames=max_frames) as source, \
             PoseEstimator(model, num_poses=num_poses) as estimator:
         total = source.frame_count if max_frames is None else min(max_frames, source.frame_count)
-        frames: list[PoseFrame] = []
+        rows: list[list[PoseFrame]] = []  # every body found, per frame
+        times: list[tuple[float, int]] = []
         for frame in source:
-            frames.append(estimator.estimate(frame))
+            if num_poses == 1:
+                pose = estimator.estimate(frame)
+                rows.append([pose] if pose.detected else [])
+            else:
+                rows.append(estimator.detect_all(frame))
+            times.append((frame.t_s, frame.index))
             if progress is not None:
-                progress(len(frames), max(total, len(frames)))
+                progress(len(rows), max(total, len(rows)))
         meta = sequence_meta(path, source, estimator)
+        if num_poses == 1:
+            chosen: list[PoseFrame | None] = [r[0] if r else None for r in rows]
+        else:
+            chosen, selection = select_person(rows, source.width, source.height)
+            meta["people"]["selection"] = selection.to_dict()
+        frames = [c if c is not None else PoseFrame.missing(t, i)
+                  for c, (t, i) in zip(chosen, times, strict=True)]
         sequence = PoseSequence.from_frames(frames, source.width, source.height, meta)
     found = int(sequence.detected.sum())
     if len(sequence) and found == 0:
@@ -51,8 +65,8 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
         log.info("%s: a person was found in only %d of %d frames",
                  path.name, found, len(sequence))
     if estimator.people.second_person_seen:
-        log.warning("%s: more than one person in view in %d frames; followed the largest body",
-                    path.name, estimator.people.multi_person_frames)
+        log.warning("%s: more than one person in view in %d frames; followed the one who moves "
+                    "most", path.name, estimator.people.multi_person_frames)
     return sequence
 
 

@@ -1,12 +1,17 @@
 """Follow one person through a clip when the pose model sees several.
 
-With ``num_poses > 1`` MediaPipe returns every body it finds, in no stable order. The person
-doing the exercise is usually the largest body in view (a therapist standing beside a mat is
-further away or partly out of frame), so :class:`PersonTracker` picks the largest body when it
-has nobody to follow, and then keeps that identity frame to frame by the nearest hip centre.
-It re-acquires (largest again) only after the followed person has been lost for a while or
-jumps further than a person can move between two frames. It also counts the frames in which
-more than one person was seen, so the caller can say so.
+With ``num_poses > 1`` MediaPipe returns every body it finds, in no stable order. Two ways to
+pick the person doing the exercise:
+
+- **Whole clip (batch)**: :func:`select_person` links the bodies into tracks by nearest hip
+  centre, then keeps the track that moves most, relative to its own size, weighted by how
+  long it is in view. A coach standing beside the mat or in the foreground moves their legs
+  far less than the person squatting or bridging, even when the coach looks bigger.
+- **Live (online)**: :class:`PersonTracker` takes the largest body when it has nobody to follow
+  and then keeps that identity frame to frame by the nearest hip centre; it re-acquires only
+  after the person has been lost for a while.
+
+:class:`TrackerStats` counts frames with more than one person so the caller can say so.
 """
 
 from __future__ import annotations
@@ -17,19 +22,29 @@ from dataclasses import dataclass
 import numpy as np
 
 from glutecv.landmarks import Landmark
+from glutecv.pose.types import PoseFrame
 
 log = logging.getLogger("glutecv.pose.tracking")
 
 MIN_VISIBILITY = 0.5  # landmarks below this visibility do not count towards a body's size
+MOTION_LANDMARKS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP, Landmark.LEFT_KNEE,
+                    Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
 
 
 @dataclass
 class TrackerStats:
-    """What the tracker saw: frames with 2+ people, the most people in one frame, switches."""
+    """What the model saw: frames with 2+ people and the most people in one frame."""
 
     multi_person_frames: int = 0
     max_people: int = 0
-    reacquired: int = 0
+
+    def observe(self, people: int) -> None:
+        """Count one frame in which ``people`` bodies were found."""
+        self.max_people = max(self.max_people, people)
+        if people > 1:
+            if self.multi_person_frames == 0:
+                log.info("more than one person in view; following the one doing the exercise")
+            self.multi_person_frames += 1
 
     @property
     def second_person_seen(self) -> bool:
@@ -37,7 +52,7 @@ class TrackerStats:
 
 
 class PersonTracker:
-    """Choose, frame after frame, which candidate body is the person being analysed.
+    """Online choice, frame after frame, of which candidate body to follow (live mode).
 
     ``max_jump`` is the largest hip-centre move between consecutive frames accepted as the same
     person, as a fraction of the frame diagonal; ``lost_after`` is how many frames without a
@@ -47,7 +62,6 @@ class PersonTracker:
     def __init__(self, max_jump: float = 0.15, lost_after: int = 15) -> None:
         self.max_jump = float(max_jump)
         self.lost_after = int(lost_after)
-        self.stats = TrackerStats()
         self._hip: np.ndarray | None = None
         self._unmatched = 0
 
@@ -57,21 +71,14 @@ class PersonTracker:
 
         ``visibilities`` are the matching (33,) scores. None means nobody usable this frame.
         """
-        n = len(bodies)
-        self.stats.max_people = max(self.stats.max_people, n)
-        if n > 1:
-            if self.stats.multi_person_frames == 0:
-                log.info("more than one person in view; following the one doing the exercise")
-            self.stats.multi_person_frames += 1
-        if n == 0:
+        if not bodies:
             self._miss()
             return None
         hips = [_hip_centre(b) for b in bodies]
-        diag = float(np.hypot(width, height))
         if self._hip is not None:
             dists = [float(np.hypot(*(h - self._hip))) if h is not None else np.inf for h in hips]
             best = int(np.argmin(dists))
-            if dists[best] <= self.max_jump * diag:
+            if dists[best] <= self.max_jump * float(np.hypot(width, height)):
                 self._follow(hips[best])
                 return best
             self._miss()
@@ -79,15 +86,8 @@ class PersonTracker:
                 return None
         areas = [_body_area(b, v) for b, v in zip(bodies, visibilities, strict=True)]
         best = int(np.argmax(areas))
-        if self.stats.reacquired or self._was_tracking:
-            log.debug("re-acquired a person (largest body)")
-        self.stats.reacquired += int(self._was_tracking)
         self._follow(hips[best])
         return best
-
-    @property
-    def _was_tracking(self) -> bool:
-        return self._unmatched > 0
 
     def _follow(self, hip: np.ndarray | None) -> None:
         if hip is not None:
@@ -98,6 +98,75 @@ class PersonTracker:
         self._unmatched += 1
         if self._unmatched > self.lost_after:
             self._hip = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Outcome of :func:`select_person`: tracks found, the one kept, and why."""
+
+    tracks: int
+    chosen_frames: int
+    chosen_motion: float
+    runner_up_motion: float
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {"tracks": self.tracks, "chosen_frames": self.chosen_frames,
+                "chosen_motion": round(self.chosen_motion, 4),
+                "runner_up_motion": round(self.runner_up_motion, 4)}
+
+
+def select_person(candidates: list[list[PoseFrame]], width: int, height: int,
+                  max_jump: float = 0.15, lost_after: int = 15
+                  ) -> tuple[list[PoseFrame | None], Selection]:
+    """For each frame, the body of the person doing the exercise (None where not in view).
+
+    ``candidates[i]`` are all bodies found in frame ``i``. Bodies are linked into tracks
+    (nearest hip centre, within ``max_jump`` of the frame diagonal, a track ending after
+    ``lost_after`` frames unseen); the track with the highest movement score (spread of hips,
+    knees and ankles over time in units of its own body size, times its share of the frames)
+    is kept for the whole clip.
+    """
+    diag = float(np.hypot(width, height))
+    tracks: list[dict[int, int]] = []  # per track: frame index -> candidate index
+    last: list[tuple[int, np.ndarray]] = []  # per track: (last frame, last hip)
+    for i, bodies in enumerate(candidates):
+        hips = [_hip_centre(b.image) for b in bodies]
+        live = [t for t, (f, _) in enumerate(last) if i - f <= lost_after]
+        pairs = sorted((float(np.hypot(*(h - last[t][1]))), t, c)
+                       for t in live for c, h in enumerate(hips) if h is not None)
+        used_t: set[int] = set()
+        used_c: set[int] = set()
+        for dist, t, c in pairs:
+            if t in used_t or c in used_c or dist > max_jump * diag:
+                continue
+            used_t.add(t)
+            used_c.add(c)
+            tracks[t][i] = c
+            last[t] = (i, hips[c])
+        for c, h in enumerate(hips):
+            if c not in used_c and h is not None:
+                tracks.append({i: c})
+                last.append((i, h))
+    if not tracks:
+        return [None] * len(candidates), Selection(0, 0, 0.0, 0.0)
+    scores = [_movement(candidates, t) * len(t) / max(1, len(candidates)) for t in tracks]
+    order = np.argsort(scores)[::-1]
+    best = tracks[int(order[0])]
+    chosen = [candidates[i][best[i]] if i in best else None for i in range(len(candidates))]
+    runner_up = float(scores[int(order[1])]) if len(order) > 1 else 0.0
+    return chosen, Selection(len(tracks), len(best), float(scores[int(order[0])]), runner_up)
+
+
+def _movement(candidates: list[list[PoseFrame]], track: dict[int, int]) -> float:
+    """Spread of the lower-body landmarks over the track, in body sizes (0 if too short)."""
+    if len(track) < 3:
+        return 0.0
+    bodies = [candidates[i][c] for i, c in track.items()]
+    pts = np.stack([b.image[MOTION_LANDMARKS, :2] for b in bodies])  # (T, 6, 2)
+    size = float(np.median([np.sqrt(max(_body_area(b.image, b.visibility), 1.0))
+                            for b in bodies]))
+    spread = np.sqrt(np.nanvar(pts[..., 0], axis=0) + np.nanvar(pts[..., 1], axis=0))
+    return float(np.nanmedian(spread) / max(size, 1.0))
 
 
 def _hip_centre(body: np.ndarray) -> np.ndarray | None:

@@ -159,3 +159,28 @@ def test_bad_inputs_are_one_line_video_errors(tmp_path: Path) -> None:
     assert "audio only" in _error(write_audio_only(tmp_path / "song.m4a"))
     full, _ = write_video(tmp_path / "whole.mp4", n=40)  # index at the end: cut loses it
     assert "truncated" in _error(truncate(full, tmp_path / "cut.mp4", 0.6))
+
+
+class _FakeAVFrame:
+    """Just enough of av.VideoFrame for VideoSource's timing code."""
+
+    def __init__(self, pts: int | None) -> None:
+        self.pts, self.time_base, self.rotation = pts, Fraction(1, 30000), 0
+
+    def to_ndarray(self, format: str) -> np.ndarray:  # noqa: A002 - PyAV's name
+        return np.zeros((64, 96, 3), np.uint8)
+
+
+def test_duplicate_and_backwards_timestamps_are_nudged_with_one_warning(tmp_path: Path,
+                                                                        caplog) -> None:
+    path, _ = write_video(tmp_path / "d.mp4", n=2)
+    src = VideoSource(path, prefetch=0)
+    src._first = _FakeAVFrame(0)
+    src._raw = (_FakeAVFrame(p) for p in (1000, 1000, 2000, 1500, None, 4000))
+    with caplog.at_level(logging.WARNING, logger="glutecv"), src:
+        times = [f.t_s for f in src]
+    # a frame without any timestamp continues at the nominal rate (30 fps here)
+    expected = [0.0, 1 / 30, 1 / 30 + 1e-3, 2 / 30, 2 / 30 + 1e-3, 3 / 30 + 1e-3, 4 / 30]
+    assert times == pytest.approx(expected, abs=1e-9)
+    assert src.nudged == 2
+    assert len([r for r in caplog.records if "out-of-order" in r.message]) == 1

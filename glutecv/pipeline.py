@@ -87,6 +87,7 @@ def analyze_path(
     dest: str | Path | None = None,
     progress: Progress | None = None,
     reuse_landmarks: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> AnalysisResult:
     """Analyse one video or ``.npz`` landmark file; optionally write every output.
 
@@ -94,6 +95,7 @@ def analyze_path(
     or a ``.task`` path. ``out_dir``: write to ``out_dir/<stem>/`` (``dest`` names the folder
     exactly instead). ``video=False`` skips ``annotated.mp4``. ``reuse_landmarks``: when the
     output folder already holds this video's landmarks from the same model, skip the model.
+    ``timings``: a dict that receives the seconds spent per stage (for benchmarks).
     Errors a user can fix raise :class:`~glutecv.errors.GlutecvError` subclasses.
     """
     path = Path(path)
@@ -119,7 +121,8 @@ def analyze_path(
         from glutecv.stages import extract_pose
 
         seq = extract_pose(path, model, progress=progress)
-    timings = {"pose_s": time.perf_counter() - started}
+    timings = timings if timings is not None else {}
+    timings["pose_s"] = time.perf_counter() - started
 
     t0 = time.perf_counter()
     result = analyze_sequence(seq, exercise, source=str(path),

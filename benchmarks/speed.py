@@ -1,0 +1,159 @@
+"""Speed of glutecv against the floor set by the pose model (issue 6).
+
+    .venv/bin/python benchmarks/speed.py                     # all sections, ~5 minutes
+    .venv/bin/python benchmarks/speed.py --models full --skip memory
+
+Sections (each measured in this run, on the same clip):
+
+* per model (lite/full/heavy): bare decode + inference (one thread, decode then infer, the
+  floor), the stages alone (decode, drawing, H.264 encoding), then ``analyze_path`` end to end
+  writing every output with its per-stage times; the ratio e2e / bare is the target (>= 0.9).
+* jobs: a batch of copies of the clip with one and with two worker processes (full model);
+  throughput against single bare inference (target for two: >= 1.8x).
+* live: ``LiveSession`` over the clip played in real time (``--source FILE --realtime``),
+  full model, no window: capture -> drawn-overlay latency p50/p95 (target p95 <= 60 ms),
+  frames analysed/dropped, and whether latency grows over the session (a backlog).
+* memory: peak RSS of ``analyze`` on the clip looped 1x and Nx (a low-resolution copy, so it
+  runs in minutes); the growth per frame shows memory is flat in video length.
+* analysis: everything after the landmarks on a recorded ``.npz`` (target >= 2,000 fps).
+
+Prints a table and writes ``benchmarks/results/speed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = REPO.parent / "shared" / "clips" / "lunge" / "bassem_dynamic.mp4"
+RESULTS = REPO / "benchmarks" / "results" / "speed.json"
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from speed_parts import (  # noqa: E402
+    analysis_fps,
+    bare_inference,
+    batch_throughput,
+    decode_only,
+    draw_and_encode,
+    live_latency,
+    looped_copy,
+    peak_rss_of_analyze,
+)
+
+
+def per_model(clip: Path, model: str, exercise: str, work: Path) -> dict:
+    from glutecv.pipeline import analyze_path
+
+    bare = bare_inference(clip, model)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    result = analyze_path(clip, exercise=exercise, model=model, dest=work / f"e2e-{model}",
+                          timings=timings, reuse_landmarks=False)
+    wall = time.perf_counter() - t0
+    frames = int(result.video["frames"])
+    return {
+        "model": model, "frames": frames, "bare_fps": bare["fps"],
+        "bare_decode_ms": bare["decode_ms"], "bare_infer_ms": bare["infer_ms"],
+        "e2e_fps": frames / wall, "ratio": (frames / wall) / bare["fps"],
+        "stage_s": {k: round(v, 3) for k, v in timings.items()}, "e2e_s": wall,
+        "reps": len(result.reps),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
+    ap.add_argument("--exercise", default="lunge")
+    ap.add_argument("--models", default="lite,full,heavy")
+    ap.add_argument("--skip", default="", help="comma list of: models,jobs,live,memory,analysis")
+    ap.add_argument("--copies", type=int, default=4, help="videos in the jobs test")
+    ap.add_argument("--loops", type=int, default=16, help="length multiplier in the memory test")
+    args = ap.parse_args()
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    skip = set(filter(None, args.skip.split(",")))
+    if not args.clip.is_file():
+        print(f"clip not found: {args.clip}", file=sys.stderr)
+        return 2
+    out: dict = {"clip": args.clip.name, "machine": {"cpus": os.cpu_count(),
+                                                     "python": platform.python_version()},
+                 "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
+    work = Path(tempfile.mkdtemp(prefix="glutecv-speed-"))
+    try:
+        out["stages"] = {"decode": decode_only(args.clip), **draw_and_encode(args.clip)}
+        if "models" not in skip:
+            out["models"] = [per_model(args.clip, m, args.exercise, work)
+                             for m in args.models.split(",")]
+        if "jobs" not in skip:
+            out["jobs"] = batch_throughput(args.clip, args.exercise, "full", args.copies, work)
+        if "live" not in skip:
+            out["live"] = live_latency(args.clip, args.exercise, "full")
+        if "memory" not in skip:
+            small = looped_copy(args.clip, work, 1)
+            long = looped_copy(args.clip, work, args.loops)
+            out["memory"] = [peak_rss_of_analyze(p, args.exercise, "lite", work)
+                             for p in (small, long)]
+        if "analysis" not in skip:
+            out["analysis"] = analysis_fps(args.clip, args.exercise, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+    print(render_table(out))
+    print(f"\nwritten: {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+def render_table(out: dict) -> str:
+    """The human-readable summary of one run."""
+    lines = [f"clip: {out['clip']} | cpus: {out['machine']['cpus']} | {out['date_utc']} UTC", ""]
+    st = out["stages"]
+    lines.append(f"stages alone (ms/frame): decode {st['decode']['ms']:.1f}, draw overlay "
+                 f"{st['draw_ms']:.1f}, H.264 encode {st['encode_ms']:.1f} "
+                 f"(wall per frame on the encoder thread)")
+    if "models" in out:
+        lines += ["", "| model | bare decode+infer fps | analyze e2e fps | ratio (target >= 0.9)"
+                  " | pose s | analysis s | video s | write s |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for m in out["models"]:
+            s = m["stage_s"]
+            lines.append(f"| {m['model']} | {m['bare_fps']:.1f} | {m['e2e_fps']:.1f} | "
+                         f"{m['ratio']:.2f} | {s.get('pose_s', 0):.2f} | "
+                         f"{s.get('analysis_s', 0):.3f} | {s.get('video_s', 0):.2f} | "
+                         f"{s.get('write_s', 0):.3f} |")
+    if "jobs" in out:
+        j = out["jobs"]
+        lines += ["", f"batch of {j['videos']} videos (full model, annotated video on): "
+                  f"--jobs 1 {j['fps_jobs1']:.1f} fps, --jobs 2 {j['fps_jobs2']:.1f} fps = "
+                  f"{j['ratio_jobs2_to_bare']:.2f}x single bare inference "
+                  f"({j['bare_fps']:.1f} fps; target >= 1.8x)"]
+    if "live" in out:
+        lv = out["live"]
+        lines += ["", f"live (full, realtime file, no window): latency p50 {lv['p50_ms']:.0f} ms"
+                  f", p95 {lv['p95_ms']:.0f} ms (target <= 60); {lv['analysed']} of "
+                  f"{lv['source_frames']} frames analysed, {lv['dropped']} dropped; p50 first "
+                  f"half {lv['p50_first_half_ms']:.0f} ms vs second half "
+                  f"{lv['p50_second_half_ms']:.0f} ms (no backlog if similar)"]
+    if "memory" in out:
+        a, b = out["memory"]
+        slope = (b["peak_rss_mb"] - a["peak_rss_mb"]) / max(1, b["frames"] - a["frames"])
+        lines += ["", f"memory (lite, {a['size']}): peak RSS {a['peak_rss_mb']:.0f} MB for "
+                  f"{a['frames']} frames, {b['peak_rss_mb']:.0f} MB for {b['frames']} frames "
+                  f"({slope * 1024:.2f} kB/frame -> ~{a['peak_rss_mb'] + slope * 108000:.0f} MB "
+                  "for an hour at 30 fps)"]
+    if "analysis" in out:
+        an = out["analysis"]
+        lines += ["", f"analysis only on .npz ({an['frames']} frames): {an['fps']:.0f} fps "
+                  "(target >= 2,000)"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

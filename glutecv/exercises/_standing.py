@@ -37,8 +37,8 @@ STANDING_LANDMARKS = (
 )
 
 
-def standing_signals(pts: Points, view: ViewInfo,
-                     min_thigh_shank_ratio: float) -> dict[str, np.ndarray]:
+def standing_signals(pts: Points, view: ViewInfo, min_thigh_shank_ratio: float,
+                     max_hip_yaw_deg: float) -> dict[str, np.ndarray]:
     """Per-frame series for a standing exercise (keys carry units).
 
     Knee and hip flexion come from the image in a side view (the sagittal plane faces the
@@ -47,6 +47,11 @@ def standing_signals(pts: Points, view: ViewInfo,
     """
     out: dict[str, np.ndarray] = {}
     sagittal_2d = view.camera == "side"
+    # how far the hip line turns away from the image plane (world x/z), per frame: FPPA is a
+    # frontal-plane angle and means something only when the pelvis squarely faces the camera
+    hip_line = pts.side("left", "HIP", True) - pts.side("right", "HIP", True)
+    out["hip_yaw_deg"] = np.degrees(np.arctan2(np.abs(hip_line[..., 2]), np.abs(hip_line[..., 0])))
+    frontal = out["hip_yaw_deg"] <= max_hip_yaw_deg
     for s in SIDES:
         o = "right" if s == "left" else "left"
         sh_s, hip_s, knee_s, ankle_s = (pts.side(s, j, not sagittal_2d)
@@ -57,7 +62,7 @@ def standing_signals(pts: Points, view: ViewInfo,
         fppa = knee_fppa(hip, knee, ankle, pts.side(o, "HIP"))
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = segment_length(hip, knee) / segment_length(knee, ankle)
-        out[f"fppa_{s}_deg"] = np.where(ratio >= min_thigh_shank_ratio, fppa, np.nan)
+        out[f"fppa_{s}_deg"] = np.where((ratio >= min_thigh_shank_ratio) & frontal, fppa, np.nan)
     kl, kr = out["knee_flexion_left_deg"], out["knee_flexion_right_deg"]
     # both legs bend together in a squat: either knee alone is a fair stand-in for a hidden one
     with np.errstate(invalid="ignore"):

@@ -7,9 +7,11 @@ The top knee opens away from the bottom knee (the feet stay together) and closes
   tell which leg is on top).
 * Views: any view that sees both knees: from the front (belly side), the back, the feet or an
   oblique; a camera straight above the flank hides the bottom leg.
-* Phase signal ``opening_<side>_deg``: the 3D angle between the two thighs (hip->knee), i.e. how
-  far the top knee has opened from the bottom one. Measured from world landmarks so it does not
-  depend on where the camera is; 0 with the knees together.
+* Phase signal ``opening_<side>_deg``: hip abduction of the top thigh relative to the pelvis
+  (:func:`glutecv.geometry.hip_abduction` on world landmarks: 0 with the thigh square to the
+  hip line, + as the knee opens), so it does not depend on where the camera is. The plain angle
+  between the two thighs is kept as ``thigh_angle_<side>_deg``; on real clips it was the worse
+  phase signal (the bottom knee's landmark wanders when the top leg covers it).
 * Per-rep metrics: range of motion and peak opening (deg), peak hip abduction of the top thigh
   relative to the pelvis (deg), pelvis and trunk roll-back (deg), top-knee angle (deg), hold at
   the top, up/down tempo (s).
@@ -50,10 +52,11 @@ class ClamshellConfig:
     # rotating; ~10 deg is about twice the roll noise of BlazePose world landmarks we measured
     # on side-lying clips, and a roll the eye sees clearly on video.
     max_pelvis_roll_deg: float = 12.0
-    # Rep counter on the opening angle: a rep must open at least 15 deg (setting up, settling the
-    # band and breathing move the knee < 10 deg) and last 0.4 s (jitter is shorter).
+    # Rep counter on the opening angle: a rep must open at least 20 deg, half the ~40 deg target
+    # (setting up, settling the band and breathing moved the knee ~16 deg in a real clip) and last
+    # 0.4 s (jitter is shorter).
     counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
-        min_rom=15.0, enter_rise=10.0, return_fraction=0.35, min_duration_s=0.4,
+        min_rom=20.0, enter_rise=10.0, return_fraction=0.35, min_duration_s=0.4,
         max_duration_s=30.0))
     min_visibility: float = 0.3  # the bottom leg is partly hidden; BlazePose still places it
 
@@ -106,9 +109,8 @@ class ClamshellAnalyzer(SignalAnalyzer):
             sh_t, sh_b = pts.side(top, "SHOULDER", True), pts.side(bot, "SHOULDER", True)
             trunk = signed_angle_in_plane(sh_t - sh_b, -down, back, a)
             nan = np.nan
-            out[f"opening_{top}_deg"] = np.where(is_top, opening, nan)
-            out[f"hip_abduction_{top}_deg"] = np.where(
-                is_top, hip_abduction(hip_t, knee_t, hip_b), nan)
+            out[f"opening_{top}_deg"] = np.where(is_top, hip_abduction(hip_t, knee_t, hip_b), nan)
+            out[f"thigh_angle_{top}_deg"] = np.where(is_top, opening, nan)
             out[f"pelvis_roll_{top}_deg"] = np.where(is_top, pelvis, nan)
             out[f"trunk_roll_{top}_deg"] = np.where(is_top, trunk, nan)
             out[f"knee_angle_{top}_deg"] = np.where(
@@ -131,7 +133,8 @@ class ClamshellAnalyzer(SignalAnalyzer):
         roll = rep.percentile(f"pelvis_roll_{s}_deg", 90, "top") - roll0
         trunk = rep.percentile(f"trunk_roll_{s}_deg", 90, "top") - trunk0
         metrics = {
-            "peak_hip_abduction_deg": rep.percentile(f"hip_abduction_{s}_deg", 90, "top"),
+            "peak_hip_abduction_deg": rep.event.peak_value,
+            "peak_thigh_angle_deg": rep.percentile(f"thigh_angle_{s}_deg", 90, "top"),
             "pelvis_roll_back_deg": roll,
             "trunk_roll_back_deg": trunk,
             "knee_angle_deg": rep.mean(f"knee_angle_{s}_deg", "top"),

@@ -42,6 +42,9 @@ class LungeConfig:
     max_fppa_deg: float = 15.0
     # FPPA only where the thigh's image length is at least half the shank's (see squat).
     fppa_min_thigh_shank_ratio: float = 0.5
+    # ...and only while the hip line is within 20 deg of the image plane (world landmarks): in an
+    # oblique view ordinary knee bending leaks into the 2D angle and reads as fake valgus.
+    fppa_max_hip_yaw_deg: float = 20.0
     # A lunge brings the front knee to about 90 deg; under 60 deg it is a partial lunge (a
     # step-up's knee starts around 60-90 deg depending on the box).
     min_front_knee_flexion_deg: float = 60.0
@@ -76,7 +79,8 @@ class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
         return LungeConfig()
 
     def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
-        out = standing_signals(pts, view, self.config.fppa_min_thigh_shank_ratio)
+        out = standing_signals(pts, view, self.config.fppa_min_thigh_shank_ratio,
+                               self.config.fppa_max_hip_yaw_deg)
         if self.side in SIDES:  # the user named the working leg: count on that knee only
             out["knee_flexion_max_deg"] = out[f"knee_flexion_{self.side}_deg"]
         return out

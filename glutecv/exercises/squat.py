@@ -41,6 +41,9 @@ class SquatConfig:
     # FPPA only where the thigh's image length is at least half the shank's: deeper in a
     # front-view squat the thigh points at the camera and the 2D angle is meaningless.
     fppa_min_thigh_shank_ratio: float = 0.5
+    # ...and only while the hip line is within 20 deg of the image plane (world landmarks): in an
+    # oblique view ordinary knee bending leaks into the 2D angle and reads as fake valgus.
+    fppa_max_hip_yaw_deg: float = 20.0
     # A half squat bends the knees about 70-90 deg; less than 70 deg of knee flexion at the
     # bottom is short of any squat depth coaches accept.
     min_depth_knee_flexion_deg: float = 70.0
@@ -54,7 +57,8 @@ class SquatConfig:
     counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
         min_rom=30.0, enter_rise=20.0, return_fraction=0.35, min_duration_s=0.3,
         max_duration_s=20.0))
-    min_visibility: float = 0.5
+    # knees seen from behind or past the other leg score low visibility but are placed well
+    min_visibility: float = 0.2
 
 
 class SquatAnalyzer(LeadingRepMixin, SignalAnalyzer):
@@ -77,7 +81,8 @@ class SquatAnalyzer(LeadingRepMixin, SignalAnalyzer):
         return SquatConfig()
 
     def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
-        return standing_signals(pts, view, self.config.fppa_min_thigh_shank_ratio)
+        return standing_signals(pts, view, self.config.fppa_min_thigh_shank_ratio,
+                               self.config.fppa_max_hip_yaw_deg)
 
     def phase_keys(self, view: ViewInfo) -> dict[str, str]:
         return {"both": "knee_flexion_mean_deg"}

@@ -1,0 +1,206 @@
+"""Exercise recognition for ``--exercise auto``: name the exercise from posture and motion.
+
+Two questions, answered from the landmarks of the whole clip:
+
+1. **How is the body placed?** Standing, supine, side-lying or quadruped, from
+   :func:`glutecv.view.detect_view` (trunk angle, stacked hips, knees and wrists under the body),
+   with one correction: when the legs stand upright under the hips for most of the clip (hips
+   well above the ankles), the body is standing even if the trunk is cropped out of the frame
+   or bent far forward at the bottom of a squat.
+2. **What moves, and how?**
+
+   * standing: a *lunge* when the legs work apart (at the bottom of the movement one hip is far
+     more flexed than the other, the feet are staggered front to back, or one foot stands higher
+     than the other, as on a step-up), else a *squat*;
+   * supine: a *single-leg glute bridge* when one leg stays straight or lifted while the other
+     works; a *hip thrust* when the shoulders rest well above the feet (on a bench) or the
+     trunk is level at lockout; else a *glute bridge*;
+   * side-lying: a *clamshell*; quadruped: a *fire hydrant*.
+
+:func:`recognise` returns a :class:`Recognition` (``exercise``, ``confidence`` in [0, 1],
+``reason`` in words). Confidence is the body-orientation agreement over frames times how clearly
+the deciding measurement falls on one side of its threshold. The user can always name the
+exercise instead (``--exercise NAME``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from glutecv.geometry import flexion_angle, midpoint, segment_length, visible_points
+from glutecv.landmarks import Landmark as L
+from glutecv.pose.types import PoseSequence
+from glutecv.view import detect_view
+
+# --- thresholds (each a measured-feature boundary with its reason) ------------------------------
+# Standing legs: hip above the ankle by at least 60% of the leg's length (image); still true at
+# the bottom of a parallel squat (~65%) and of a lunge, false lying down (hips level with feet).
+UPRIGHT_LEG_RATIO = 0.6
+UPRIGHT_FRACTION = 0.6        # ... in at least this fraction of the frames with a pose
+# Lunge vs squat at the bottom of the movement: hip flexion of the two legs differs by more than
+# 45 deg (lunge: front ~90, rear ~10, we measured 69 on real lunges; squat: equal, but world
+# landmarks seen from behind read up to ~40 deg apart), or the ankles are staggered front to
+# back by more than 35% of leg length (squat stance: side by side, we measured < 0.2), or one
+# ankle stands higher than the other by more than 30% of leg length (a box or bench under one
+# foot, >= ~25 cm: step-ups, Bulgarian split squats; squats read < 0.27).
+LUNGE_HIP_ASYMMETRY_DEG = 45.0
+LUNGE_STAGGER_RATIO = 0.35
+STEP_HEIGHT_RATIO = 0.3
+# Single-leg bridge: at the top the knees differ by more than 45 deg of flexion (one leg straight
+# or held up) or one ankle is lifted more than 30% of leg length above the other.
+SINGLE_LEG_KNEE_DIFF_DEG = 45.0
+SINGLE_LEG_ANKLE_LIFT_RATIO = 0.3
+# Hip thrust: shoulders resting above the feet by more than 45% of thigh length (a bench is
+# ~40 cm, a thigh ~43 cm; on the floor the shoulder and ankle joints are at about the same height).
+THRUST_SHOULDER_RISE_RATIO = 0.45
+
+_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
+           L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+
+
+class Recognition(NamedTuple):
+    """The recognised exercise, how sure (0..1), and why in words."""
+
+    exercise: str
+    confidence: float
+    reason: str
+
+
+def _margin(value: float, threshold: float, scale: float) -> float:
+    """How clearly ``value`` lies on one side of ``threshold``: 0.5 at it, -> 1 far away."""
+    if not math.isfinite(value):
+        return 0.5
+    return 0.5 + 0.5 * math.tanh(abs(value - threshold) / scale)
+
+
+def _med(x: np.ndarray) -> float:
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else math.nan
+
+
+def _peak_frames(signal: np.ndarray, fraction: float = 0.8) -> np.ndarray:
+    """Frames where ``signal`` is within the top (1 - fraction) of its range (the rep bottoms
+    or tops); empty when the signal has no range."""
+    s = np.asarray(signal, dtype=float)
+    ok = np.isfinite(s)
+    if ok.sum() < 3:
+        return np.zeros(len(s), dtype=bool)
+    lo, hi = np.percentile(s[ok], [5, 98])
+    return ok & (s >= lo + fraction * (hi - lo))
+
+
+def upright_fraction(seq: PoseSequence, min_visibility: float = 0.2) -> float:
+    """Fraction of posed frames whose legs stand upright under the hips (image)."""
+    p = visible_points(seq, _POINTS, min_visibility)
+    ratios = []
+    for s in ("LEFT", "RIGHT"):
+        hip, knee, ankle = p[L[f"{s}_HIP"]], p[L[f"{s}_KNEE"]], p[L[f"{s}_ANKLE"]]
+        leg = segment_length(hip, knee) + segment_length(knee, ankle)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratios.append((ankle[:, 1] - hip[:, 1]) / leg)
+    r = np.nanmax(np.stack(ratios), axis=0) if len(seq) else np.zeros(0)
+    ok = np.isfinite(r)
+    return float(np.mean(r[ok] >= UPRIGHT_LEG_RATIO)) if ok.any() else 0.0
+
+
+def _standing(seq: PoseSequence, o_conf: float) -> Recognition:
+    w = visible_points(seq, _POINTS, 0.2, space="world")
+    flex = {s: flexion_angle(w[L[f"{s}_SHOULDER"]], w[L[f"{s}_HIP"]], w[L[f"{s}_KNEE"]])
+            for s in ("LEFT", "RIGHT")}
+    knee = {s: flexion_angle(w[L[f"{s}_HIP"]], w[L[f"{s}_KNEE"]], w[L[f"{s}_ANKLE"]])
+            for s in ("LEFT", "RIGHT")}
+    bottom = _peak_frames(np.fmax(knee["LEFT"], knee["RIGHT"]))
+    asym = _med(np.abs(flex["LEFT"] - flex["RIGHT"])[bottom])
+    leg = _med(segment_length(w[L.LEFT_HIP], w[L.LEFT_KNEE])
+               + segment_length(w[L.LEFT_KNEE], w[L.LEFT_ANKLE]))
+    # stagger: ankle separation along the body's forward axis (perpendicular to the hip line,
+    # horizontal in the camera's world frame)
+    hip_line = w[L.LEFT_HIP] - w[L.RIGHT_HIP]
+    fwd = np.stack([-hip_line[:, 2], np.zeros(len(seq)), hip_line[:, 0]], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fwd = fwd / np.linalg.norm(fwd, axis=-1, keepdims=True)
+        stagger = np.abs(np.sum((w[L.LEFT_ANKLE] - w[L.RIGHT_ANKLE]) * fwd, axis=-1)) / leg
+    stagger_b = _med(stagger[bottom])
+    with np.errstate(invalid="ignore"):  # world y: an oblique camera makes the far foot look
+        step = np.abs(w[L.LEFT_ANKLE][:, 1] - w[L.RIGHT_ANKLE][:, 1]) / leg  # higher in 2D
+    step_hi = float(np.nanpercentile(step, 75)) if np.isfinite(step).any() else math.nan
+    votes = {
+        "hip flexion differs between the legs by": (asym, LUNGE_HIP_ASYMMETRY_DEG, 15.0, "deg"),
+        "the feet are staggered by": (stagger_b, LUNGE_STAGGER_RATIO, 0.15, "leg lengths"),
+        "one foot stands higher by": (step_hi, STEP_HEIGHT_RATIO, 0.1, "leg lengths"),
+    }
+    lunge = [(k, v) for k, v in votes.items() if math.isfinite(v[0]) and v[0] > v[1]]
+    if lunge:
+        k, (v, thr, scale, unit) = max(lunge, key=lambda kv: kv[1][0] / kv[1][1])
+        return Recognition("lunge", round(o_conf * _margin(v, thr, scale), 3),
+                           f"standing; the legs work apart: {k} {v:.2f} {unit} "
+                           f"(> {thr:g} {unit})")
+    margins = [_margin(v, thr, scale) for v, thr, scale, _ in votes.values() if math.isfinite(v)]
+    conf = o_conf * (min(margins) if margins else 0.5)
+    return Recognition("squat", round(conf, 3),
+                       f"standing; both legs bend together (hip flexion difference {asym:.0f} "
+                       f"deg, stagger {stagger_b:.2f} leg lengths at the bottom)")
+
+
+def _supine(seq: PoseSequence, o_conf: float) -> Recognition:
+    p = visible_points(seq, _POINTS, 0.2)
+    w = visible_points(seq, _POINTS, 0.2, space="world")
+    hip = midpoint(p[L.LEFT_HIP], p[L.RIGHT_HIP])
+    sh = midpoint(p[L.LEFT_SHOULDER], p[L.RIGHT_SHOULDER])
+    ankle = midpoint(p[L.LEFT_ANKLE], p[L.RIGHT_ANKLE])
+    thigh = _med(segment_length(p[L.LEFT_HIP], p[L.LEFT_KNEE]))
+    lift = -(hip[:, 1] - np.nanmedian(hip[:, 1]))  # image y down: + = hips higher
+    top = _peak_frames(lift)
+    knee = {s: flexion_angle(w[L[f"{s}_HIP"]], w[L[f"{s}_KNEE"]], w[L[f"{s}_ANKLE"]])
+            for s in ("LEFT", "RIGHT")}
+    knee_diff = _med(np.abs(knee["LEFT"] - knee["RIGHT"])[top])
+    thigh_w = _med(segment_length(w[L.LEFT_HIP], w[L.LEFT_KNEE]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # world y (camera axes): from a raised side view the far foot looks higher in 2D
+        ankle_lift = _med(np.abs(w[L.LEFT_ANKLE][:, 1] - w[L.RIGHT_ANKLE][:, 1])[top]) / thigh_w
+        shoulder_rise = _med(ankle[:, 1] - sh[:, 1]) / thigh
+    if (math.isfinite(knee_diff) and knee_diff > SINGLE_LEG_KNEE_DIFF_DEG) or (
+            math.isfinite(ankle_lift) and ankle_lift > SINGLE_LEG_ANKLE_LIFT_RATIO):
+        m = max(_margin(knee_diff, SINGLE_LEG_KNEE_DIFF_DEG, 20.0) if knee_diff
+                > SINGLE_LEG_KNEE_DIFF_DEG else 0.5,
+                _margin(ankle_lift, SINGLE_LEG_ANKLE_LIFT_RATIO, 0.15) if ankle_lift
+                > SINGLE_LEG_ANKLE_LIFT_RATIO else 0.5)
+        return Recognition("single_leg_glute_bridge", round(o_conf * m, 3),
+                           f"lying on the back; one leg works alone (knee flexion differs "
+                           f"{knee_diff:.0f} deg, one ankle {ankle_lift:.2f} thighs higher)")
+    m = _margin(shoulder_rise, THRUST_SHOULDER_RISE_RATIO, 0.2)
+    if math.isfinite(shoulder_rise) and shoulder_rise > THRUST_SHOULDER_RISE_RATIO:
+        return Recognition("hip_thrust", round(o_conf * m, 3),
+                           f"lying on the back with the shoulders raised {shoulder_rise:.2f} "
+                           "thigh lengths above the feet (on a bench)")
+    return Recognition("glute_bridge", round(o_conf * m, 3),
+                       f"lying on the back, both feet down, shoulders on the floor (raised "
+                       f"{shoulder_rise:.2f} thigh lengths)")
+
+
+def recognise(seq: PoseSequence) -> Recognition:
+    """Name the exercise in ``seq`` with a confidence in [0, 1] and the reason."""
+    if len(seq) == 0 or not np.any(seq.detected):
+        return Recognition("squat", 0.0, "no person was detected; nothing to recognise")
+    view = detect_view(seq)
+    orientation, o_conf = view.orientation, max(float(view.confidence), 0.3)
+    up = upright_fraction(seq)
+    if up >= UPRIGHT_FRACTION and orientation != "standing":
+        orientation, o_conf = "standing", up
+    elif orientation == "standing":
+        o_conf = max(o_conf, up)
+    if orientation == "standing":
+        return _standing(seq, min(1.0, o_conf))
+    if orientation == "side_lying":
+        return Recognition("clamshell", round(min(1.0, o_conf), 3),
+                           "lying on the side with the hips stacked")
+    if orientation == "quadruped":
+        return Recognition("fire_hydrant", round(min(1.0, o_conf), 3),
+                           "on hands and knees (quadruped)")
+    if orientation == "supine":
+        return _supine(seq, min(1.0, o_conf))
+    return Recognition("squat", 0.1, "body orientation unclear; guessed the most common exercise")

@@ -80,7 +80,8 @@ def session_html(i: int, session: Session, report_dir: Path, embed: bool) -> str
     warnings = ""
     if r.warnings or r.view.unsupported:
         items = [*r.warnings, *(f"{nice_name(k)} not measured: {v}"
-                                for k, v in r.view.unsupported.items())]
+                                for k, v in r.view.unsupported.items()
+                                if not any(v in w for w in r.warnings))]
         warnings = ('<div class="warnings"><ul>' + "".join(f"<li>{esc(w)}</li>" for w in items)
                     + "</ul></div>")
     charts = angle_charts(r, vid)

@@ -118,7 +118,7 @@ def test_two_people_clip_follows_the_exerciser_and_says_so(caplog) -> None:
     assert people["max_seen"] == 2 and people["multi_person_frames"] > 50
     assert people["selection"]["chosen_motion"] > 3 * people["selection"]["runner_up_motion"]
     hips = seq.image[seq.detected][:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=1)
-    assert seq.detected.mean() >= 0.8
+    assert seq.detected.sum() >= 55  # the exerciser comes into view after ~20 frames
     assert np.all(hips[:, 0] > 450)  # never the coach
     assert np.ptp(hips[:, 1]) > 100  # the one stepping up and down
     assert any("more than one person" in r.message for r in caplog.records)

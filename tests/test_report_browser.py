@@ -7,7 +7,10 @@ A screenshot is saved in the test's tmp folder (``report.png``).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,13 +46,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_report([a, b], root / "report.html")
 
 
-def _open(browser, path: Path):
+def _open(browser, path: Path, url: str | None = None):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     requests: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.as_uri())
+    page.goto(url or path.as_uri())
     page.wait_for_function("document.getElementById('video-1').readyState >= 2", timeout=15000)
     return page, errors, requests
 
@@ -106,3 +109,24 @@ def test_embedded_video_plays_without_the_file_beside_it(browser, tmp_path: Path
     assert abs(_seek_by_click(page, "tr.rep.flagged >> nth=0") - 3.5) <= 2 / FPS
     assert errors == []
     page.close()
+
+
+def test_rows_seek_when_served_without_range_requests(browser, report: Path) -> None:
+    """python -m http.server cannot serve byte ranges, so the browser cannot seek the video
+    as streamed; the report then loads it once as a blob, and clicking a rep still works."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(report.parent))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{report.name}"
+        page, errors, requests = _open(browser, report, url)
+        assert abs(_seek_by_click(page, "#session-1 tr.rep >> nth=2") - 6.0) <= 2 / FPS
+        assert errors == []
+        assert all(u.startswith(("http://127.0.0.1:", "blob:", "data:")) for u in requests)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,15 +1,36 @@
 /* glutecv report: click a rep (row, bar or chart) to play it; playheads follow the video. */
 (function () {
   "use strict";
+  function seekable(v) {
+    var s = v.seekable;
+    return s.length > 0 && s.end(s.length - 1) > 0;
+  }
+  /* A plain web server without HTTP range requests (python -m http.server) gives a video
+     that cannot seek: load it once as a blob, which always can. file:// needs none of it. */
+  function ensureSeekable(v, then) {
+    if (v.readyState < 1) {
+      v.addEventListener("loadedmetadata", function () { ensureSeekable(v, then); },
+                         { once: true });
+      return;
+    }
+    if (seekable(v) || v.dataset.blob || !/^https?:$/.test(location.protocol) || !window.fetch) {
+      then();
+      return;
+    }
+    v.dataset.blob = "1";
+    fetch(v.currentSrc).then(function (r) { return r.blob(); }).then(function (b) {
+      v.addEventListener("loadedmetadata", then, { once: true });
+      v.src = URL.createObjectURL(b);
+    }).catch(then);
+  }
   function seek(videoId, t) {
     var v = document.getElementById(videoId);
     if (!v || !isFinite(t)) return;
-    var go = function () {
+    ensureSeekable(v, function () {
       v.currentTime = Math.max(0, t);
       var p = v.play();
       if (p && p.catch) p.catch(function () {});
-    };
-    if (v.readyState >= 1) go(); else v.addEventListener("loadedmetadata", go, { once: true });
+    });
     var r = v.getBoundingClientRect();
     if (r.bottom < 0 || r.top > window.innerHeight) v.scrollIntoView({ block: "center" });
   }

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("video", metavar="VIDEO", help="video file (mp4, mov, avi, mkv, gif, ...)")
     parser.add_argument("-o", "--output", metavar="OUT.npz",
-                        help="landmark file to write (default: VIDEO with the suffix .npz)")
+                        help="landmark file to write (default: <VIDEO name>.npz in the current folder)")
     add_model_arg(parser)
     parser.add_argument("--num-poses", type=int, default=1, metavar="N",
                         help="people the model may report (default 1); with 2 or more glutecv "
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from glutecv.pose.extract import extract_sequence
 
     video = Path(args.video)
-    output = Path(args.output) if args.output else video.with_suffix(".npz")
+    output = Path(args.output) if args.output else Path(video.stem + ".npz")
     if output.suffix.lower() != ".npz":
         raise InputError(f"{output}: the output must be an .npz file")
     if output.resolve() == video.resolve():

@@ -1,0 +1,141 @@
+"""Bridge-family analyzers on kinematic clips with scripted reps and faults."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from analysis_core_helpers import bridge_clip
+
+from glutecv import kinematics as km
+from glutecv.errors import UnknownNameError
+from glutecv.exercises import ANALYZERS, get_analyzer, names
+from glutecv.results import FAULT_CODES
+
+BRIDGES = ("glute_bridge", "hip_thrust", "single_leg_glute_bridge")
+
+
+def codes(rep) -> set[str]:
+    return {f.code for f in rep.faults}
+
+
+def test_registry_lists_and_builds_the_bridges():
+    assert set(BRIDGES) <= set(names())
+    assert "common" not in names() and "base" not in names()
+    for name in BRIDGES:
+        a = get_analyzer(name)
+        assert a.name == name and name in ANALYZERS and ANALYZERS[name] is type(a)
+    with pytest.raises(UnknownNameError, match="hip_thrust"):
+        get_analyzer("hip_trust")
+
+
+@pytest.mark.parametrize("name,bench,free", [("glute_bridge", False, None),
+                                             ("hip_thrust", True, None),
+                                             ("single_leg_glute_bridge", False, "left"),
+                                             ("single_leg_glute_bridge", False, "right")])
+@pytest.mark.parametrize("view", ["side_left", "side_right"])
+def test_counts_through_noise_dropouts_holds_partials_and_fidgeting(name, bench, free, view):
+    seq, specs, _ = bridge_clip(5, view, amplitudes=[1, 1, 0.2, 1, 0.55], bench=bench,
+                                free_leg=free, hold_s=2.0, noise_px=2.5,
+                                dropouts=[(4.0, 4.2)], fidget_s=1.5, seed=4)
+    res = get_analyzer(name).analyze(seq)
+    # the 0.2 rep moves < min_rom: not a rep; the 0.55 rep is a partial rep, flagged
+    assert len(res.reps) == 4
+    assert [round(r.peak_s) for r in res.reps] == pytest.approx(
+        [s.start_s + s.up_s + s.hold_s / 2 for s in specs if s.amplitude > 0.5], abs=1.5)
+    assert "incomplete_rom" in codes(res.reps[-1])
+    assert not any(codes(r) for r in res.reps[:-1])
+    working = {"left": "right", "right": "left"}.get(free, "both")
+    assert {r.side for r in res.reps} == {working}
+    m = res.reps[0].metrics
+    for key in ("range_of_motion_deg", "peak_hip_extension_deg", "hold_s", "up_s", "down_s",
+                "knee_flexion_top_deg"):
+        assert np.isfinite(m[key]), key
+    assert m["hold_s"] == pytest.approx(2.0, abs=0.6)
+    assert m["knee_flexion_top_deg"] == pytest.approx(90, abs=8)
+
+
+@pytest.mark.parametrize("name,bench", [("glute_bridge", False), ("hip_thrust", True)])
+def test_lumbar_extension_above_threshold_only(name, bench):
+    threshold = get_analyzer(name).config.lumbar_overshoot_deg
+    over = [0.0, threshold + 8, threshold - 8, threshold + 15]
+    seq, _, truth = bridge_clip(4, "side_left", overshoot=over, bench=bench, seed=1)
+    res = get_analyzer(name).analyze(seq)
+    assert ["lumbar_extension" in codes(r) for r in res.reps] == [False, True, False, True]
+    for r, o in zip(res.reps, over, strict=True):
+        assert r.metrics["line_deviation_top_deg"] == pytest.approx(o, abs=4.0)
+    assert "knee_valgus" in res.view.unsupported   # side view: valgus not claimed
+
+
+@pytest.mark.parametrize("name", ["glute_bridge", "single_leg_glute_bridge"])
+def test_knee_valgus_from_the_feet_above_threshold_only(name):
+    threshold = get_analyzer(name).config.valgus_tilt_deg
+    cave = [0.0, threshold + 7, threshold - 6, threshold + 12]
+    free = "left" if name == "single_leg_glute_bridge" else None
+    seq, _, truth = bridge_clip(4, "front", cave=cave, free_leg=free, seed=2)
+    res = get_analyzer(name).analyze(seq)
+    assert res.view.camera == "front" and "knee_valgus" not in res.view.unsupported
+    assert ["knee_valgus" in codes(r) for r in res.reps] == [False, True, False, True]
+    true_tilt = km.shank_medial_tilt(truth["points"], "right")
+    for r in res.reps:
+        measured = r.metrics["knee_medial_tilt_right_deg"]
+        i = int(np.searchsorted(seq.t_s, r.peak_s))
+        assert measured == pytest.approx(true_tilt[i], abs=3.0)
+
+
+def test_no_valgus_claim_from_a_side_view_even_when_knees_cave():
+    seq, _, _ = bridge_clip(3, "side_right", cave=[20.0, 20.0, 20.0])
+    res = get_analyzer("glute_bridge").analyze(seq)
+    assert len(res.reps) == 3 and not any("knee_valgus" in codes(r) for r in res.reps)
+    assert any("knee_valgus not measured" in w for w in res.warnings)
+
+
+@pytest.mark.parametrize("free", ["left", "right"])
+@pytest.mark.parametrize("view", ["front", "side_left"])
+def test_pelvic_drop_on_the_free_side_above_threshold_only(free, view):
+    threshold = get_analyzer("single_leg_glute_bridge").config.pelvic_drop_deg
+    drop = [0.0, threshold + 8, threshold - 7, threshold + 14]
+    seq, _, _ = bridge_clip(4, view, drop=drop, free_leg=free, seed=5)
+    res = get_analyzer("single_leg_glute_bridge").analyze(seq)
+    assert ["pelvic_drop" in codes(r) for r in res.reps] == [False, True, False, True]
+    assert {r.side for r in res.reps} == {"right" if free == "left" else "left"}
+    flagged = [f for r in res.reps for f in r.faults if f.code == "pelvic_drop"]
+    assert all(free in f.message for f in flagged)
+
+
+@pytest.mark.parametrize("name,free", [("glute_bridge", None), ("hip_thrust", None),
+                                       ("single_leg_glute_bridge", "right")])
+def test_live_stream_counts_like_batch(name, free):
+    seq, _, _ = bridge_clip(4, "side_left", amplitudes=[1, 1, 0.55, 1], free_leg=free,
+                            bench=name == "hip_thrust", noise_px=2.0,
+                            dropouts=[(3.0, 3.15)], seed=6)
+    analyzer = get_analyzer(name)
+    batch = analyzer.analyze(seq)
+    live = analyzer.stream(30.0)
+    states = [live.update(seq[i]) for i in range(len(seq))]
+    done = live.finish()
+    assert len(done.reps) == len(batch.reps) == 4
+    assert [r.side for r in done.reps] == [r.side for r in batch.reps]
+    assert [codes(r) for r in done.reps] == [codes(r) for r in batch.reps]
+    assert sum(states[-1].rep_counts.values()) == 4
+    assert any(s.phase == "top" for s in states) and any(s.phase == "rest" for s in states)
+    assert any(s.cue for s in states)            # the partial rep raised a cue
+    assert not states[int(3.05 * 30)].pose_ok    # the dropout frame says so
+    assert set(done.series) >= {"t_s", "phase", "hip_extension_deg"}
+
+
+def test_analysis_series_and_thresholds_are_complete():
+    seq, _, _ = bridge_clip(2, "side_left")
+    res = get_analyzer("glute_bridge").analyze(seq)
+    n = len(seq)
+    assert all(v.shape == (n,) for v in res.series.values())
+    assert set(res.display) <= set(res.series)
+    assert res.thresholds["lumbar_overshoot_deg"] == 15.0
+    assert all(f.code in FAULT_CODES for r in res.reps for f in r.faults)
+    assert [r.index for r in res.reps] == [1, 2]
+
+
+def test_nobody_in_view_gives_no_reps_and_a_warning():
+    seq, _, _ = bridge_clip(2, "side_left")
+    seq = km.add_dropouts(seq, [(0.0, 1e9)])
+    res = get_analyzer("glute_bridge").analyze(seq)
+    assert res.reps == () and any("found in only 0%" in w for w in res.warnings)

@@ -78,6 +78,7 @@ def test_labels_name_their_joint() -> None:
     assert joint_of_label("hip") is None  # no side: goes in the panel
     assert format_angle("L hip", math.nan) == "L hip --"
     assert format_angle("L hip", 171.6) == "L hip 172°"
+    assert format_angle("R lift", -0.3) == "R lift 0°"
 
 
 def test_angle_label_sits_beside_its_joint_and_others_go_in_the_panel() -> None:

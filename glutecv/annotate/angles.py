@@ -41,7 +41,7 @@ def format_angle(label: str, value: float) -> str:
     """``"L hip 172°"`` (degrees, rounded); ``--`` when the angle is unknown (NaN)."""
     if value is None or not math.isfinite(value):
         return f"{label} --"
-    return f"{label} {value:.0f}°"
+    return f"{label} {value:.0f}°".replace(" -0°", " 0°")
 
 
 class AnglesAnnotator:

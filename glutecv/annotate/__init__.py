@@ -7,7 +7,17 @@ has one ``annotate(image, ...) -> image`` method that draws on a BGR uint8 image
 
 from __future__ import annotations
 
+from glutecv.annotate.angles import AnglesAnnotator
+from glutecv.annotate.counter import CounterAnnotator
+from glutecv.annotate.cue import CueAnnotator
+from glutecv.annotate.fps import FpsAnnotator
 from glutecv.annotate.overlay import Overlay, build_overlay
+from glutecv.annotate.skeleton import SkeletonAnnotator
+from glutecv.annotate.status import StatusAnnotator
 from glutecv.annotate.style import Style
+from glutecv.annotate.timeline import TimelineAnnotator
 
-__all__ = ["Overlay", "Style", "build_overlay"]
+__all__ = [
+    "AnglesAnnotator", "CounterAnnotator", "CueAnnotator", "FpsAnnotator", "Overlay",
+    "SkeletonAnnotator", "StatusAnnotator", "Style", "TimelineAnnotator", "build_overlay",
+]

@@ -237,8 +237,10 @@ class SignalAnalyzer(Analyzer):
                         view.confidence, view.unsupported)
         warnings = [f"{m} not measured: {why}" for m, why in view.unsupported.items()]
         n = len(detected)
-        if n and detected.mean() < 0.5:
-            warnings.append(f"a person was found in only {100 * detected.mean():.0f}% of frames")
+        if n and not detected.any():   # same wording as the pipeline, so duplicates merge
+            warnings.append("no person was detected in any frame")
+        elif n and detected.mean() < 0.5:
+            warnings.append(f"a person was detected in only {detected.mean():.0%} of the frames")
         if view.orientation not in ("unknown", self.orientation):
             warnings.append(f"the body looks {view.orientation.replace('_', '-')}, but "
                             f"{self.name} is done {self.orientation.replace('_', '-')}")

@@ -77,7 +77,7 @@ def report_image(samples: list[Path], work: Path, dest: Path) -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1500})
         page.goto(report.as_uri())
-        page.wait_for_function("document.querySelector('video').readyState >= 2")
+        page.wait_for_function("document.querySelector('video').readyState >= 1")
         first = page.query_selector("section.session tr.rep.flagged") or \
             page.query_selector("section.session tr.rep")
         if first is not None:

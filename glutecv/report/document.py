@@ -48,7 +48,7 @@ def _video_html(session: Session, vid: str, report_dir: Path, embed: bool) -> st
     sources = "".join(f'<source src="{esc(video_src(p, report_dir, mime, embed))}" '
                       f'type="{esc(mime)}">' for p, mime in videos)
     note = esc(session.video.name if embed else video_src(session.video, report_dir, "", False))
-    return (f'<video id="{vid}" controls muted playsinline preload="auto">{sources}'
+    return (f'<video id="{vid}" controls muted playsinline preload="metadata">{sources}'
             "Your browser cannot play this video.</video>"
             f'<p class="print-note">Annotated video: {note}</p>')
 

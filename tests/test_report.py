@@ -172,3 +172,16 @@ def test_cli_embeds_the_video_on_request(folders, tmp_path: Path) -> None:
     html = (tmp_path / "shared" / "report.html").read_text(encoding="utf-8")
     assert '<source src="data:video/mp4;base64,' in html
     assert "<title>Anna &lt;P.&gt;</title>" in html
+
+
+def test_video_gets_a_poster_of_the_first_flagged_rep(folders) -> None:
+    from glutecv.report.poster import poster_time
+
+    root, a, _ = folders
+    assert poster_time(bridge_result()) == pytest.approx(4.5)  # rep 2's peak
+    html = render_report([a], root / "r.html")
+    poster = re.search(r'<video [^>]*poster="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', html)
+    assert poster is not None
+    jpeg = base64.b64decode(poster.group(1))
+    assert jpeg[:2] == b"\xff\xd8" and len(jpeg) > 1000
+    assert 'class="print-still"' in html

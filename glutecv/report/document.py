@@ -14,6 +14,7 @@ from glutecv import __version__
 from glutecv.report.format import clock, esc, nice_name
 from glutecv.report.load import Session
 from glutecv.report.plots import angle_charts, rep_bar_charts
+from glutecv.report.poster import poster_data_uri, poster_time
 from glutecv.report.summary import comparison, fault_table, summary_cards, symmetry_table
 from glutecv.report.table import rep_table, thresholds_list
 
@@ -48,8 +49,11 @@ def _video_html(session: Session, vid: str, report_dir: Path, embed: bool) -> st
     sources = "".join(f'<source src="{esc(video_src(p, report_dir, mime, embed))}" '
                       f'type="{esc(mime)}">' for p, mime in videos)
     note = esc(session.video.name if embed else video_src(session.video, report_dir, "", False))
-    return (f'<video id="{vid}" controls muted playsinline preload="metadata">{sources}'
-            "Your browser cannot play this video.</video>"
+    poster = poster_data_uri(session.video, poster_time(session.result))
+    poster_attr = f' poster="{poster}"' if poster else ""
+    still = f'<img class="print-still" src="{poster}" alt="">' if poster else ""
+    return (f'<video id="{vid}" controls muted playsinline preload="metadata"{poster_attr}>'
+            f"{sources}Your browser cannot play this video.</video>{still}"
             f'<p class="print-note">Annotated video: {note}</p>')
 
 

@@ -122,7 +122,7 @@ Reporter = Callable[[str, int, object], None]
 
 
 def run_one(job: Job, exercise: str, model: str, video: bool,
-            reporter: Reporter | None = None, index: int = 0) -> JobOutcome:
+            reporter: Reporter | None = None, index: int = 0, workers: int = 1) -> JobOutcome:
     """Analyse one input into its folder; errors become a failed outcome, never an exception."""
     import time
 
@@ -138,7 +138,7 @@ def run_one(job: Job, exercise: str, model: str, video: bool,
         reporter("start", index, job.source.name)
     try:
         result = analyze_path(job.source, exercise=exercise, model=model, video=video,
-                              dest=job.dest, progress=progress)
+                              dest=job.dest, progress=progress, workers=workers)
         outcome = JobOutcome(
             str(job.source), str(job.dest), "done", result.exercise, len(result.reps),
             sum(len(r.faults) for r in result.reps), "; ".join(result.warnings[:1]),
@@ -195,10 +195,12 @@ def run_batch(jobs: list[Job], exercise: str = "auto", model: str = "full", vide
                 reporter("end", i, outcomes[i])
         else:
             todo.append(i)
-    workers = max(1, min(workers or default_jobs(), len(todo) or 1))
+    cores = max(1, workers or default_jobs())
+    workers = min(cores, len(todo) or 1)
     if todo and (workers == 1 or len(todo) == 1):
-        for i in todo:
-            outcomes[i] = run_one(jobs[i], exercise, model, video, reporter, i)
+        for i in todo:  # one video alone may still use every core (split pose pass)
+            outcomes[i] = run_one(jobs[i], exercise, model, video, reporter, i,
+                                  workers=cores if len(todo) == 1 else 1)
     elif todo:
         for i, outcome in run_parallel(jobs, todo, exercise, model, video, workers, reporter):
             outcomes[i] = outcome

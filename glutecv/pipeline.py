@@ -88,6 +88,7 @@ def analyze_path(
     progress: Progress | None = None,
     reuse_landmarks: bool = True,
     timings: dict[str, float] | None = None,
+    workers: int = 1,
 ) -> AnalysisResult:
     """Analyse one video or ``.npz`` landmark file; optionally write every output.
 
@@ -96,6 +97,8 @@ def analyze_path(
     exactly instead). ``video=False`` skips ``annotated.mp4``. ``reuse_landmarks``: when the
     output folder already holds this video's landmarks from the same model, skip the model.
     ``timings``: a dict that receives the seconds spent per stage (for benchmarks).
+    ``workers``: with 2 or more, a long video's pose pass is split with a helper process so
+    both cores run the model (``glutecv analyze`` does this when it has a single video).
     Errors a user can fix raise :class:`~glutecv.errors.GlutecvError` subclasses.
     """
     path = Path(path)
@@ -118,9 +121,10 @@ def analyze_path(
         seq = _reusable_landmarks(target / LANDMARKS_FILE, path, model)
         reused = seq is not None
     if seq is None:
-        from glutecv.stages import extract_pose
+        from glutecv.stages import extract_pose, extract_pose_parallel
 
-        seq = extract_pose(path, model, progress=progress)
+        seq = (extract_pose_parallel(path, model, progress, workers) if workers > 1
+               else extract_pose(path, model, progress=progress))
     timings = timings if timings is not None else {}
     timings["pose_s"] = time.perf_counter() - started
 

@@ -131,13 +131,15 @@ def test_landmark_buffer_grows_without_losing_rows() -> None:
 
 
 @pytest.mark.slow
-def test_split_pose_pass_covers_every_frame_once(tmp_path: Path) -> None:
+def test_split_pose_pass_covers_every_frame_once(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from glutecv.stages import extract_pose, extract_pose_parallel
     from tests.pipeline_helpers import write_video
 
-    video = write_video(tmp_path / "long.mp4", frames=300, width=96, height=64)
+    monkeypatch.setattr("glutecv.stages.MIN_SPLIT_FRAMES", 50)
+    video = write_video(tmp_path / "long.mp4", frames=90, width=96, height=64)
     single = extract_pose(video, "lite")
     split = extract_pose_parallel(video, "lite", workers=2)
     assert split.meta.get("split_at_s") is not None  # it really was split
     np.testing.assert_array_equal(split.t_s, single.t_s)
-    assert len(split) == 300
+    assert len(split) == 90

@@ -43,7 +43,7 @@ class BridgeConfig:
     # BlazePose visibility below this = landmark not seen (its own calibration: ~0.5 = coin flip)
     min_visibility: float = 0.5
     counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
-        min_rom=20.0,          # deg: a bridge moves the line ~40-90 deg; fidgets move < 10
+        min_rom=15.0,          # deg: a bridge moves the line ~40-90 deg; fidgets move < 10
         enter_rise=12.0,       # deg above rest starts a rep: 2-3x landmark jitter (~4-5 deg)
         return_fraction=0.4,   # rep ends when 60% of the way back down
         min_duration_s=0.6,    # a real bridge takes > 0.6 s up and down

@@ -1,8 +1,9 @@
 """Single-leg glute bridge: one foot down (the working leg), the other leg held up.
 
 Counting: the pelvis rises as one piece, so reps are counted on one hip-extension signal (the
-working side's shoulder-hip-knee line, frame by frame) and each rep is credited to the working
-leg = the leg whose ankle is lower (on the floor) over the top of the rep. Left and right reps
+more extended of the two shoulder-hip-knee lines, which is the working side's) and each rep is
+credited to the working leg: the clearly more extended hip at the top, or else the leg whose
+ankle stays on the floor while the other is lifted. Left and right reps
 are counted and reported separately.
 
 Faults, besides the bridge's ``incomplete_rom``, ``lumbar_extension`` and ``knee_valgus`` (of
@@ -38,12 +39,27 @@ class SingleLegBridgeConfig(BridgeConfig):
     pelvic_drop_deg: float = 10.0
     # shank lengths: an ankle this much higher than the other marks the free leg
     free_ankle_lift: float = 0.25
+    # deg: a hip this much more extended than the other at the top is the working one (a
+    # figure-4 or raised free leg keeps its hip flexed by 20-60 deg; landmark noise ~5 deg)
+    working_hip_margin_deg: float = 10.0
+    # the image hip line is used only while it is within this many degrees of horizontal and
+    # at least ``min_hip_width_ratio`` x the thigh long: otherwise the pelvis is seen end-on
+    max_hip_line_deg: float = 45.0
+    min_hip_width_ratio: float = 0.3
 
 
-def _hip_line_drop(pts: Points, view: ViewInfo) -> np.ndarray:
-    """Per frame, how much lower the LEFT hip is than the right, degrees (+ = left lower)."""
+def _hip_line_drop(pts: Points, view: ViewInfo, c: SingleLegBridgeConfig) -> np.ndarray:
+    """Per frame, how much lower the LEFT hip is than the right, degrees (+ = left lower);
+    NaN where the image hip line is too short or too steep to mean anything."""
     if view.camera in ("front", "back", "oblique"):
-        return -g.pelvis_tilt(pts.image[L.LEFT_HIP], pts.image[L.RIGHT_HIP])
+        lh, rh = pts.image[L.LEFT_HIP], pts.image[L.RIGHT_HIP]
+        tilt = g.pelvis_tilt(lh, rh)
+        thigh = np.fmax(g.segment_length(lh, pts.image[L.LEFT_KNEE]),
+                        g.segment_length(rh, pts.image[L.RIGHT_KNEE]))
+        with np.errstate(invalid="ignore"):
+            ok = (np.abs(tilt) <= c.max_hip_line_deg) & (
+                g.segment_length(lh, rh) >= c.min_hip_width_ratio * thigh)
+        return np.where(ok, -tilt, np.nan)
     lh, rh = pts.world[L.LEFT_HIP], pts.world[L.RIGHT_HIP]
     ratio = g.height_difference_ratio(rh, lh, g.segment_length(lh, rh), g.WORLD_UP)
     return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))
@@ -76,21 +92,27 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         # + = left ankle higher than the right = left is the free leg, right is working
         lift = g.height_difference_ratio(la, ra, shank, up)
         out["free_ankle_lift"] = lift
-        cut = self.config.free_ankle_lift
         left_ext, right_ext = out["hip_extension_left_deg"], out["hip_extension_right_deg"]
-        with np.errstate(invalid="ignore"):
-            both = np.where(np.isfinite(left_ext) & np.isfinite(right_ext),
-                            (left_ext + right_ext) / 2, np.fmax(left_ext, right_ext))
-            out["hip_extension_deg"] = np.where(
-                lift > cut, right_ext, np.where(lift < -cut, left_ext, both))
-        out["knee_flexion_deg"] = np.where(lift > 0, out["knee_flexion_right_deg"],
-                                           out["knee_flexion_left_deg"])
-        out["pelvis_drop_left_deg"] = _hip_line_drop(pts, view)
+        # The working hip is the extended one: the free leg is held up (hip flexed) or in line
+        # with the working thigh, never more extended. The larger line is therefore the
+        # working side's, frame by frame, with no switching between sides.
+        out["hip_extension_deg"] = np.fmax(left_ext, right_ext)
+        # display only: the working knee is the bent one (per rep the working side's is used)
+        out["knee_flexion_deg"] = np.fmax(out["knee_flexion_left_deg"],
+                                          out["knee_flexion_right_deg"])
+        out["pelvis_drop_left_deg"] = _hip_line_drop(pts, view, self.config)
         return out
 
     def rep_side(self, rep: RepWindow) -> str:
+        """The working leg: the clearly more extended hip at the top, else the leg whose
+        ankle stays down while the other is lifted, else undecided (``both``)."""
+        c = self.config
+        diff = rep.percentile("hip_extension_left_deg", 50, "top") - rep.percentile(
+            "hip_extension_right_deg", 50, "top")
+        if np.isfinite(diff) and abs(diff) > c.working_hip_margin_deg:
+            return "left" if diff > 0 else "right"
         lift = rep.percentile("free_ankle_lift", 50, "top")
-        if not np.isfinite(lift) or abs(lift) < self.config.free_ankle_lift:
+        if not np.isfinite(lift) or abs(lift) < c.free_ankle_lift:
             return "both"
         return "right" if lift > 0 else "left"
 
@@ -102,7 +124,8 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         c = self.config
         line = self.top(rep, "hip_extension_deg")
         working = self.rep_side(rep)
-        metrics = {"knee_flexion_top_deg": self.top(rep, "knee_flexion_deg"),
+        knee_key = f"knee_flexion_{working}_deg" if working != "both" else "knee_flexion_deg"
+        metrics = {"knee_flexion_top_deg": self.top(rep, knee_key),
                    "line_deviation_top_deg": line}
         faults = self.line_faults(line)
         sides = ("left", "right") if working == "both" else (working,)

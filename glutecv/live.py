@@ -68,6 +68,7 @@ class LiveSession:
         self.exercise = LiveExercise(exercise, fps_hint=fps_hint, width=self.width,
                                      height=self.height)
         self.overlay = build_overlay(self.width, self.height)
+        self._overlay_for: str | None = None
         self.poses: Any = None
         self.paused = False
         self._fps = 0.0
@@ -145,6 +146,9 @@ class LiveSession:
         pose = self.estimator.estimate(frame)
         self.poses.append(pose)
         state = self.exercise.update(pose)
+        if self.exercise.name != self._overlay_for and self.exercise.name is not None:
+            self.overlay = _overlay_for(self.width, self.height, self.exercise.name)
+            self._overlay_for = self.exercise.name
         self.overlay.annotate(image, pose if pose.detected else None, state, self._fps)
         return image, state
 
@@ -155,8 +159,7 @@ class LiveSession:
         elif command == "pause":
             self.paused = not self.paused
         elif command == "exercise":
-            name = self.exercise.next_exercise()
-            self.overlay = _overlay_for(self.width, self.height, name)
+            self.exercise.next_exercise()
         return command
 
     def _result(self) -> AnalysisResult | None:

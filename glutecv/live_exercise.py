@@ -2,7 +2,8 @@
 
 :class:`LiveExercise` wraps the current :class:`~glutecv.exercises.base.LiveAnalyzer`. With
 ``"auto"`` it first watches: the poses are kept, and once there are ``min_watch_s`` seconds of
-clear motion the recogniser names the exercise; the choice is then locked and the watched
+clear motion the recogniser is asked every second; when it names the same exercise twice in a
+row with enough confidence (or ``max_watch_s`` have passed) the choice is locked and the watched
 frames are replayed into the new analyzer, so reps done while watching still count. ``e``
 (:meth:`next_exercise`) switches to the next registered exercise and starts counting afresh.
 """
@@ -45,6 +46,7 @@ class LiveExercise:
         self.analyzer: LiveAnalyzer | None = None
         self._watched: list[PoseFrame] = []
         self._next_try_s = -math.inf
+        self._last_guess: str | None = None
         if not self.auto:
             self._start(exercise)
 
@@ -79,7 +81,9 @@ class LiveExercise:
         from glutecv.pipeline import recognise
 
         name, confidence = recognise(seq)
-        if confidence >= self.min_confidence or force:
+        agreed = self._last_guess == name  # the same answer one second later: stable
+        self._last_guess = name
+        if (confidence >= self.min_confidence and agreed) or force:
             self.confidence = confidence
             self._start(name)
         elif len(self._watched) > self.max_watch_s * self.fps_hint * 2:

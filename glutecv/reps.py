@@ -17,7 +17,8 @@ extension for a bridge, abduction for a clamshell, knee flexion for a squat). A 
 
 Missing data: a NaN / inf value (or a confidence below ``min_confidence``) is a gap. Gaps up to
 ``max_gap_s`` are bridged; a longer gap abandons a rep in progress and restarts the rest level,
-so a rep is never made of missing data and walking out of frame is not a rep.
+so a rep is never made of missing data and walking out of frame is not a rep. The first
+``settle_s`` of signal after such a gap is ignored (re-acquired poses are often wrong).
 
 The same :meth:`RepCounter.update` runs live (frame by frame) and in batch (:func:`count_reps`
 loops over an array), so live and batch counts agree on the same signal. For unilateral
@@ -49,10 +50,13 @@ class RepCounterConfig:
     top_fraction: float = 0.9         # "top" while within (1 - this) x ROM of the peak... see
     # RepEvent.top_start: the hold at the top is the time spent above rest + top_fraction x ROM.
     min_duration_s: float = 0.4       # shorter excursions are jitter, not reps
-    max_duration_s: float | None = None  # longer ones are not reps (e.g. sitting up); None = any
+    max_duration_s: float | None = None  # longer ones are not reps and are abandoned as soon
+    # as they run over (a hold, sitting up, a bad rest level); None = no limit
     rest_window_s: float = 8.0        # rest level = low percentile of this much recent rest
     rest_percentile: float = 10.0     # which percentile (robust minimum: noise does not widen ROM)
     max_gap_s: float = 0.5            # longer gaps in the signal abandon a rep in progress
+    settle_s: float = 0.2             # after such a gap, samples this long are ignored (a pose
+    # re-acquired after a cut or an occlusion is often garbage for a few frames)
     min_valid_fraction: float = 0.6   # of the rep's frames that must carry a valid signal
     min_confidence: float = 0.0       # per-frame confidence below this counts as a gap
 
@@ -124,6 +128,7 @@ class RepCounter:
         self._rest_level = math.nan
         self._peak = math.nan
         self._last_valid_t = math.nan
+        self._settle_until = -math.inf
         self._n = 0
 
     # --- internals ---------------------------------------------------------------------------
@@ -220,8 +225,19 @@ class RepCounter:
                 self._drop_rest()
                 self.phase = PHASE_UNKNOWN
             return None
+        if not (t - self._last_valid_t <= c.max_gap_s):   # first sample after a long gap
+            self._settle_until = t + c.settle_s
+            if self._in_rep:
+                self._abandon()
+            self._drop_rest()
         self._last_valid_t = t
+        if t < self._settle_until:
+            self.phase = PHASE_UNKNOWN
+            return None
         event = None
+        if self._in_rep and c.max_duration_s is not None and \
+                t - self._rep[0][1] > c.max_duration_s:
+            self._abandon()   # stuck "in a rep" (bad rest level, a long hold): start afresh
         if self._in_rep:
             self._rep.append((i, t, v))
             self._peak = peak = max(self._peak, v)

@@ -10,7 +10,8 @@ the knees' medial tilt and knee/ankle separation.
 
 Faults (see :class:`BridgeConfig` for thresholds and their rationale):
 
-* ``incomplete_rom``: at the top the shoulders, hips and knees stayed short of one line;
+* ``incomplete_rom``: at the top the shoulders, hips and knees stayed short of one line
+  (side/oblique view: not judged when the camera is nearer the front than the side);
 * ``lumbar_extension``: the hips went clearly ABOVE the shoulder-knee line at the top. True
   hip extension with the knees bent stops near the line, so the extra height comes from
   arching the low back (anterior pelvic tilt) rather than the glutes (side/oblique view);
@@ -20,7 +21,7 @@ Faults (see :class:`BridgeConfig` for thresholds and their rationale):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
@@ -29,9 +30,10 @@ from glutecv import geometry as g
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.landmarks import Landmark as L
 from glutecv.landmarks import side_landmark
+from glutecv.pose.types import PoseSequence
 from glutecv.reps import RepCounterConfig
 from glutecv.results import Fault, ViewInfo
-from glutecv.view import METRIC_VIEWS
+from glutecv.view import METRIC_VIEWS, frontal_fraction
 
 SIDES = ("left", "right")
 
@@ -49,19 +51,28 @@ class BridgeConfig:
         min_duration_s=0.6,    # a real bridge takes > 0.6 s up and down
         rest_window_s=6.0,     # s of rest used for the rest level (drift on mats)
         max_gap_s=0.6,         # s of lost landmarks bridged inside a rep
+        max_duration_s=20.0,   # s: longer is a hold or a lost rep, not a rep
     ))
+    # deg: the shoulder-hip-knee line outside this range is not a bridge (knees past the
+    # chest, or a body folded the wrong way at a scene cut): treated as not measured
+    plausible_line_deg: tuple[float, float] = (-135.0, 60.0)
     # deg, line deviation at the top below this = incomplete_rom. Lockout = shoulders, hips and
-    # knees in one line (NSCA/Contreras coaching); 15 deg slack for 2D landmark error (~5-10).
-    lockout_min_deg: float = -15.0
+    # knees in one line (coaching standard); 20 deg slack for 2D landmark error: real clips
+    # labelled "full lockout" measure down to -12.
+    lockout_min_deg: float = -20.0
     # deg, line deviation at the top above this = lumbar_extension. With the knees bent, true
-    # hip extension ends near the line (~0-10 deg past); beyond 15 the low back is arching.
-    lumbar_overshoot_deg: float = 15.0
+    # hip extension ends near the line (~0-10 deg past; good lockouts in our real clips reach
+    # at most +8); a labelled "lumbar-driven" bridge reached +15. 12 keeps 4 deg over noise.
+    lumbar_overshoot_deg: float = 12.0
     # deg, shank tilt toward the midline at the top above this = knee_valgus. Healthy 2D knee
     # angles are ~5-13 deg, patellofemoral pain ~17, smallest detectable difference ~8:
     # 10 deg of inward tilt puts the knee ~7 cm inside the foot.
     valgus_tilt_deg: float = 10.0
-    # fraction of the top hold used for top metrics (robust to one bad frame): the middle part
+    # percentile of the top hold used for top metrics (robust to one bad frame): the median
     top_percentile: float = 50.0
+    # apparent/true hip width above which the line is too foreshortened to judge lockout or
+    # arching: 0.6 = the camera is > ~37 deg off the side, sagittal angles off by > 20%
+    max_sagittal_frontal_fraction: float = 0.6
 
 
 class BridgeAnalyzer(SignalAnalyzer):
@@ -83,6 +94,22 @@ class BridgeAnalyzer(SignalAnalyzer):
     def default_config(cls) -> BridgeConfig:
         return BridgeConfig()
 
+    def detect_view(self, seq: PoseSequence) -> ViewInfo:
+        """The clip's view; lockout and arching are not judged when the camera is too far
+        from the side (the shoulder-hip-knee line is foreshortened)."""
+        v = super().detect_view(seq)
+        with _quiet():
+            ff = float(np.nanmedian(frontal_fraction(seq))) if len(seq) else float("nan")
+        limit = self.config.max_sagittal_frontal_fraction
+        if ff <= limit:
+            return v
+        why = (f"the camera sees the body from the front or feet (hip width {ff:.2f} of its "
+               f"true size, above {limit}), so the shoulder-hip-knee line is foreshortened"
+               if np.isfinite(ff) else "the camera view could not be measured")
+        extra = {m: why for m in ("lumbar_extension", "incomplete_rom")
+                 if m not in v.unsupported}
+        return replace(v, unsupported={**v.unsupported, **extra})
+
     # --- signals -----------------------------------------------------------------------------
     @staticmethod
     def uses_image(view: ViewInfo) -> bool:
@@ -98,7 +125,11 @@ class BridgeAnalyzer(SignalAnalyzer):
         for s in SIDES:
             sh, hip, knee, ankle = (src[side_landmark(s, j)]
                                     for j in ("SHOULDER", "HIP", "KNEE", "ANKLE"))
-            out[f"hip_extension_{s}_deg"] = g.shoulder_hip_knee_line(sh, hip, knee, up)
+            line = g.shoulder_hip_knee_line(sh, hip, knee, up)
+            lo, hi = self.config.plausible_line_deg
+            with np.errstate(invalid="ignore"):
+                out[f"hip_extension_{s}_deg"] = np.where((line >= lo) & (line <= hi), line,
+                                                         np.nan)
             out[f"knee_flexion_{s}_deg"] = g.flexion_angle(hip, knee, ankle)
             other_hip = pts.image[side_landmark("right" if s == "left" else "left", "HIP")]
             out[f"knee_medial_tilt_{s}_deg"] = g.segment_medial_tilt(

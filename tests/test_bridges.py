@@ -41,7 +41,7 @@ def test_counts_through_noise_dropouts_holds_partials_and_fidgeting(name, bench,
     # the 0.2 rep moves < min_rom: not a rep; the 0.5 rep is a partial rep, flagged
     assert len(res.reps) == 4
     assert [round(r.peak_s) for r in res.reps] == pytest.approx(
-        [s.start_s + s.up_s + s.hold_s / 2 for s in specs if s.amplitude > 0.5], abs=1.5)
+        [s.start_s + s.up_s + s.hold_s / 2 for s in specs if s.amplitude > 0.3], abs=1.5)
     assert "incomplete_rom" in codes(res.reps[-1])
     assert not any(codes(r) for r in res.reps[:-1])
     working = {"left": "right", "right": "left"}.get(free, "both")

@@ -200,7 +200,7 @@ class AnalysisResult:
             return cls.from_dict(data)
         except InputError as exc:
             raise InputError(f"{path}: {exc}") from None
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"{path}: malformed result file ({exc.__class__.__name__})") from None
 
 

@@ -56,7 +56,13 @@ def expected_outputs(video: bool = True) -> tuple[str, ...]:
 def is_done(dest: str | Path, video: bool = True) -> bool:
     """True when ``dest`` holds every expected output (each written atomically, so complete)."""
     dest = Path(dest)
-    return all((dest / name).is_file() for name in expected_outputs(video))
+    if not all((dest / name).is_file() for name in expected_outputs(video)):
+        return False
+    try:  # a damaged or other-version result.json is not "done": redo it, don't skip it
+        AnalysisResult.load(dest / RESULT_FILE)
+    except InputError:
+        return False
+    return True
 
 
 def remove_stale_temporaries(dest: str | Path) -> int:

@@ -155,10 +155,13 @@ def forward_kinematics(
 
 def skin(rest: RestBody, rotations: np.ndarray, translations: np.ndarray) -> np.ndarray:
     """Linear blend skinning: posed vertices (V, 3) for per-bone transforms from FK."""
-    w = rest.weights[:, :, None, None]
-    blended_r = (rotations[rest.weight_bones] * w).sum(axis=1)          # (V, 3, 3)
-    blended_t = (translations[rest.weight_bones] * w[..., 0]).sum(axis=1)  # (V, 3)
-    return np.einsum("vij,vj->vi", blended_r, rest.vertices) + blended_t
+    affine = np.concatenate([rotations, translations[:, :, None]], axis=2)  # (B, 3, 4)
+    blended = np.zeros((len(rest.vertices), 3, 4))
+    for k in range(rest.weights.shape[1]):
+        blended += rest.weights[:, k, None, None] * affine[rest.weight_bones[:, k]]
+    v = rest.vertices
+    return (blended[:, :, 0] * v[:, 0:1] + blended[:, :, 1] * v[:, 1:2]
+            + blended[:, :, 2] * v[:, 2:3] + blended[:, :, 3])
 
 
 def posed_heads(rest: RestBody, rotations: np.ndarray, translations: np.ndarray) -> np.ndarray:

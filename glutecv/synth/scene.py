@@ -86,8 +86,9 @@ class Room:
         t_floor = np.where(rays[..., 1] < -1e-6, -origin[1] / np.where(
             rays[..., 1] < -1e-6, rays[..., 1], -1.0), np.inf)
         hit_floor = t_floor < depth
-        points = origin + rays * t_floor[..., None]
-        boards = (np.floor(points[..., 2] / 0.14).astype(np.int64) % 2 == 0)
+        with np.errstate(invalid="ignore"):
+            points = origin + rays * t_floor[..., None]
+        boards = np.floor(np.nan_to_num(points[..., 2], posinf=0.0, neginf=0.0) / 0.14) % 2 == 0
         floor_col = np.where(boards[..., None], floor_a, floor_b)
         fade = np.clip(1.0 - 0.05 * np.nan_to_num(t_floor, posinf=0.0), 0.7, 1.0)[..., None]
         color = np.where(hit_floor[..., None], floor_col * fade, color)
@@ -96,18 +97,21 @@ class Room:
         self.color = color
         self.depth = depth
         self.floor_mask = hit_floor
-        self.floor_xz = points[..., [0, 2]]
+        self.floor_xz = np.nan_to_num(points[..., [0, 2]], posinf=1e3, neginf=-1e3)
 
     def shadow(self, anchors: np.ndarray) -> np.ndarray:
         """Multiplicative floor shadow (H, W) from body points (N, 3): soft blobs that widen
-        and fade with height."""
-        shade = np.zeros(self.depth.shape)
+        and fade with height. Computed at output resolution, then repeated."""
+        s = SUPERSAMPLE
+        xz = self.floor_xz[::s, ::s]
+        shade = np.zeros(xz.shape[:2])
         for p in anchors:
             height = max(p[1], 0.0)
             radius = 0.10 + 0.35 * height
-            strength = 0.55 * np.exp(-height / 0.6)
-            d2 = ((self.floor_xz[..., 0] - p[0]) ** 2 + (self.floor_xz[..., 1] - p[2]) ** 2)
+            strength = 0.5 * np.exp(-height / 0.6)
+            d2 = (xz[..., 0] - p[0]) ** 2 + (xz[..., 1] - p[2]) ** 2
             shade = np.maximum(shade, strength * np.exp(-d2 / (2 * radius ** 2)))
+        shade = np.repeat(np.repeat(shade, s, axis=0), s, axis=1)
         return np.where(self.floor_mask, 1.0 - shade, 1.0)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from glutecv.synth.body import forward_kinematics, posed_heads
-from glutecv.synth.rig import Pose, rotation
+from glutecv.synth.rig import STANDING, Pose, rotation
 from glutecv.synth.skeleton import Skeleton, bone_name
 
 OTHER_SIDE = {"left": "right", "right": "left"}
@@ -39,8 +39,10 @@ class SynthExercise:
     front_axis = (1.0, 0.0, 0.0)
     front_elevation = 10.0
     default_view = "side"
-    #: Where a "side" camera looks from relative to the working side: +1 = working side.
-    side_sign = 1.0
+    #: The posture's base orientation (body frame -> world) for the pelvis angles.
+    base_rotation = STANDING
+    #: Horizontal direction towards a "side" camera (None: the working side).
+    side_axis: tuple[float, float, float] | None = None
 
     def __init__(self, skeleton: Skeleton, side: str = "right", rom: float = 1.0) -> None:
         self.sk = skeleton
@@ -49,6 +51,10 @@ class SynthExercise:
         self.rom = float(rom)
         #: +1 if the working side is towards +Z in the world (body left is -Z in our bases).
         self.lat = 1.0 if side == "right" else -1.0
+
+    def side_direction(self) -> np.ndarray:
+        """Horizontal unit vector towards a "side" camera."""
+        return np.asarray(self.side_axis if self.side_axis else (0.0, 0.0, self.lat), float)
 
     # --- to implement -----------------------------------------------------------------
     def pose(self, p: float, faults: dict[str, float]) -> Pose:

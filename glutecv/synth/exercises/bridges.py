@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glutecv.synth.body import skin
 from glutecv.synth.exercises.base import Box, SynthExercise, apply_valgus
 from glutecv.synth.rig import (
     STANDING,
@@ -24,7 +25,8 @@ from glutecv.synth.rig import (
 )
 from glutecv.synth.skeleton import bone_name
 
-THORAX_SHARE = 0.35  # fraction of the pelvis's pitch the upper thorax follows
+THORAX_SHARE = 0.2  # fraction of the pelvis's pitch the upper thorax follows
+_TRUNK_PARTS = ("spine", "neck", "head", "clavicle", "shoulder01", "root", "pelvis")
 
 
 def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
@@ -35,6 +37,7 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
 
 class _Supine(SynthExercise):
     faults = ("knee_valgus", "lumbar_extension", "incomplete_rom")
+    base_rotation = SUPINE
     # Seen from the feet, high enough that the view is roughly normal to the hip-ankle line.
     front_elevation = 65.0
     bench_height = 0.0
@@ -45,7 +48,7 @@ class _Supine(SynthExercise):
     def __init__(self, skeleton, side="right", rom=1.0) -> None:
         super().__init__(skeleton, side, rom)
         self.pitch_top = self.pitch_bottom + (self.pitch_top - self.pitch_bottom) * self.rom
-        top = self._trunk(self.pitch_top, 0.0, 0.0)
+        top = self._trunk(self.pitch_top)
         _, _, heads = self.fk(top)
         self.ankles = {s: self._ankle_target(self.head_at(heads, "upperleg01", s), s)
                        for s in ("left", "right")}
@@ -68,11 +71,14 @@ class _Supine(SynthExercise):
         x = knee[0] + np.sqrt(max(l2 ** 2 - drop ** 2, 0.0))
         return np.array([x, ha, hip[2]])
 
-    def _trunk(self, pelvis_pitch: float, thorax_extra: float, drop: float) -> Pose:
-        """Pelvis pitched up by ``pelvis_pitch`` about the upper-back contact point."""
+    def _trunk(self, pelvis_pitch: float, thorax_pitch: float | None = None) -> Pose:
+        """Pelvis pitched up by ``pelvis_pitch`` (deg) about the upper-back contact point;
+        the thorax follows a share of it unless ``thorax_pitch`` is given."""
         pose = Pose()
+        if thorax_pitch is None:
+            thorax_pitch = THORAX_SHARE * pelvis_pitch
         pelvis_rot = pitch(pelvis_pitch) @ SUPINE
-        thorax_rot = pitch(THORAX_SHARE * pelvis_pitch + thorax_extra) @ SUPINE
+        thorax_rot = pitch(thorax_pitch) @ SUPINE
         # On a bench the chin stays tucked (eyes towards the knees); on the floor the head
         # lies flat.
         head_rot = pitch(THORAX_SHARE * pelvis_pitch - 25.0) @ SUPINE \
@@ -82,14 +88,35 @@ class _Supine(SynthExercise):
         contact = self.skin_point(rot, trans, "spine01", self.sk.back_point)
         target = np.array([0.0, self.bench_height + 0.004, 0.0])
         pose.pelvis = pose.pelvis + target - contact
+        self._lift_off_floor(pose)
         return pose
+
+    def _lift_off_floor(self, pose: Pose) -> None:
+        """Raise the body if the back, neck or head would sink into the floor (or bench)."""
+        rot, trans, _ = self.fk(pose)
+        v = skin(self.sk.rest, rot, trans)[self._trunk_vertices]
+        support = np.where(v[:, 0] < 0.0, self.bench_height, 0.0)
+        sink = float(np.max(support - v[:, 1]))
+        if sink > 0:
+            pose.pelvis = pose.pelvis + np.array([0.0, sink, 0.0])
+
+    @property
+    def _trunk_vertices(self) -> np.ndarray:
+        rest = self.sk.rest
+        if not hasattr(self, "_trunk_idx"):
+            names = np.array([rest.bone_names[b].startswith(_TRUNK_PARTS)
+                              for b in range(len(rest.bone_names))])
+            self._trunk_idx = np.flatnonzero(names[rest.dominant_bone])
+        return self._trunk_idx
 
     # -- the script ------------------------------------------------------------------------
     def pose(self, p: float, faults: dict[str, float]) -> Pose:
         lumbar = faults.get("lumbar_extension", 0.0)
         base = self.pitch_bottom + (self.pitch_top - self.pitch_bottom) * p
-        # Lumbar fault: the thorax still reaches lockout, the pelvis stops 60% of it short.
-        pose = self._trunk(base - 0.6 * lumbar, 0.4 * lumbar + 0.0, 0.0)
+        # Lumbar fault: the pelvis stops 85% of the fault short of lockout (hips ~2-3 cm
+        # lower) while the ribcage lifts 15% more: the low back extends by exactly
+        # ``lumbar`` degrees.
+        pose = self._trunk(base - 0.85 * lumbar, THORAX_SHARE * base + 0.15 * lumbar)
         drop = faults.get("pelvic_drop", 0.0)
         if drop:
             self._drop_pelvis(pose, drop)
@@ -133,6 +160,7 @@ class _Supine(SynthExercise):
         pose.pelvis = pivot + turn @ (pose.pelvis - pivot)
         pose.set_spine(turn @ pose.rotations["root"], pose.rotations["spine01"],
                        pose.rotations.get("head"))
+        self._lift_off_floor(pose)
 
     def _arms(self, pose: Pose, heads: np.ndarray) -> None:
         for side in ("left", "right"):

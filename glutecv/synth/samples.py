@@ -1,0 +1,132 @@
+"""The bundled sample clips in ``samples/``: what they are and how to regenerate them.
+
+Regenerate all of them (deterministic by seed) with::
+
+    python -m glutecv.synth.samples samples/
+
+Each clip is 480x360 at 30 fps, H.264 CRF 28, with ``NAME.json`` ground truth beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from glutecv.synth.faults import parse_fault
+
+TEMPO = {"rise_s": 1.0, "lower_s": 1.1, "rest_s": 0.35}
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    exercise: str
+    reps: int
+    view: str
+    seed: int
+    faults: tuple[str, ...] = ()
+    side: str = "right"
+    hold_s: float = 0.6
+    background: str = "studio"
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample("hip_thrust_clean", "hip_thrust", 3, "side", 11),
+    Sample("hip_thrust_valgus_lumbar", "hip_thrust", 3, "oblique", 12,
+           ("knee_valgus:12@2", "lumbar_extension:15@3"), background="gym"),
+    Sample("single_leg_glute_bridge_clean", "single_leg_glute_bridge", 3, "side", 21),
+    Sample("single_leg_glute_bridge_pelvic_drop", "single_leg_glute_bridge", 3, "oblique",
+           22, ("pelvic_drop:12@2,3",), side="left", background="home"),
+    Sample("clamshell_clean", "clamshell", 3, "front", 31),
+    Sample("clamshell_pelvis_rotation", "clamshell", 3, "front", 32,
+           ("pelvis_rotation:20@2,3",), background="clinic"),
+    Sample("fire_hydrant_clean", "fire_hydrant", 3, "oblique", 41),
+    Sample("fire_hydrant_trunk_shift", "fire_hydrant", 3, "back", 42,
+           ("trunk_shift:10@2", "hip_hike:12@3"), side="left", background="home"),
+    Sample("glute_bridge_clean", "glute_bridge", 3, "side", 51, background="gym"),
+)
+
+
+def spec_for(sample: Sample):
+    """The :class:`~glutecv.synth.studio.ClipSpec` of a sample."""
+    from glutecv.synth.studio import ClipSpec
+
+    return ClipSpec(sample.exercise, reps=sample.reps, view=sample.view, seed=sample.seed,
+                    faults=[parse_fault(f) for f in sample.faults], side=sample.side,
+                    hold_s=sample.hold_s, background=sample.background, **TEMPO)
+
+
+def render_samples(out_dir: str | Path, names: list[str] | None = None) -> list[Path]:
+    """Render the samples (all, or ``names``) into ``out_dir``; returns the video paths."""
+    from glutecv.synth.studio import render_clip
+    from glutecv.synth.writer import write_truth
+
+    out_dir = Path(out_dir)
+    done = []
+    for sample in SAMPLES:
+        if names and sample.name not in names:
+            continue
+        path = out_dir / f"{sample.name}.mp4"
+        truth = render_clip(spec_for(sample), path)
+        write_truth(path, truth)
+        logging.getLogger("glutecv.synth.samples").info("wrote %s (%d frames)", path,
+                                                        truth["video"]["frame_count"])
+        done.append(path)
+    return done
+
+
+def check_sample(video: str | Path, model: str = "full") -> dict:
+    """Run BlazePose over a rendered clip and compare it with the clip's ground truth.
+
+    Returns the fraction of frames with a body found and the median 2D landmark error over
+    the truth landmarks, as a fraction of the true shoulder-to-ankle extent.
+    """
+    import numpy as np
+
+    from glutecv.landmarks import Landmark
+    from glutecv.pose.extract import extract_sequence
+    from glutecv.synth.writer import read_truth, truth_path
+
+    truth = read_truth(truth_path(video))
+    seq = extract_sequence(video, model)
+    names = [n for n in truth["landmark_names"] if n in Landmark.__members__]
+    errors = []
+    for i, frame in enumerate(truth["frames"][:len(seq)]):
+        if not seq.detected[i]:
+            continue
+        true = np.array([frame["landmarks_2d_px"][n] for n in names])
+        got = seq.image[i, [Landmark[n] for n in names], :2]
+        scale = np.ptp(true, axis=0).max()
+        errors.append(np.median(np.linalg.norm(got - true, axis=1)) / scale)
+    return {"video": Path(video).name, "frames": len(seq),
+            "found": float(np.mean(seq.detected)) if len(seq) else 0.0,
+            "median_error_frac": float(np.median(errors)) if errors else float("nan")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Regenerate glutecv's sample clips.")
+    parser.add_argument("out_dir", nargs="?", default="samples")
+    parser.add_argument("--only", nargs="*", help="sample names to render (default: all)")
+    parser.add_argument("--check", action="store_true",
+                        help="do not render: run BlazePose (full) on the clips in OUT_DIR and "
+                        "report how often it finds the body")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.check:
+        for video in sorted(Path(args.out_dir).glob("*.mp4")):
+            if args.only and video.stem not in args.only:
+                continue
+            r = check_sample(video)
+            print(f"{r['video']:45s} frames {r['frames']:4d}  found {100 * r['found']:5.1f}%  "
+                  f"median error {100 * r['median_error_frac']:.1f}% of body extent")
+        return 0
+    for path in render_samples(args.out_dir, args.only):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -51,13 +51,14 @@ def test_rebuild_is_byte_identical(built_dir: Path, manifest: Manifest, tmp_path
 def test_wrong_output_pin_fails_and_writes_nothing(manifest: Manifest, tmp_path: Path) -> None:
     seed_cache(tmp_path / "cache", manifest)
     recipe = manifest.bundles["lite"]
-    bad = dataclasses.replace(manifest, bundles={
+    bad = dataclasses.replace(manifest, flatbuffers_version="1.0", bundles={
         "lite": dataclasses.replace(recipe, pin=Pin("0" * 64, recipe.pin.size))})
     with pytest.raises(ModelError) as err:
         build_models(["lite"], model_dir=tmp_path, cache_dir=tmp_path / "cache", manifest=bad)
     msg = str(err.value)
     assert "pose_landmarker_lite.task" in msg and "0" * 64 in msg
     assert recipe.pin.sha256 in msg  # the actual hash of the (correct) build
+    assert "flatbuffers==1.0" in msg  # a serializer other than the pins' is named
     assert not list(tmp_path.glob("*.task")) and not list(tmp_path.glob(".glutecv-tmp*"))
 
 

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from glutecv.errors import UnknownNameError
+from glutecv.errors import ModelError, UnknownNameError
 from glutecv.io.atomic import atomic_path
 from glutecv.models.manifest import Manifest, check_digest, sha256_bytes, sha256_file
 from glutecv.models.npm_source import fetch_tarball, read_verified_inputs
@@ -79,7 +79,10 @@ def build_models(
             landmarks = _with_metadata(recipe.landmark_model, inputs, LANDMARKS_MEAN_STD,
                                        f"BlazePose GHUM 3D landmarks ({name})")
             bundle = make_bundle(detector, landmarks)
-            check_digest(f"built bundle {recipe.filename}", sha256_bytes(bundle), recipe.pin)
+            try:
+                check_digest(f"built bundle {recipe.filename}", sha256_bytes(bundle), recipe.pin)
+            except ModelError as exc:
+                raise ModelError(f"{exc}{_serializer_hint(manifest)}") from None
             target = model_dir / recipe.filename
             with atomic_path(target) as tmp:
                 tmp.write_bytes(bundle)
@@ -106,6 +109,21 @@ def _alignment_extra(header_offset: int, name_length: int) -> bytes:
     fixed = header_offset + LOCAL_HEADER_SIZE + name_length + 6  # id, size, alignment: 6 bytes
     pad = -fixed % MEMBER_ALIGNMENT
     return struct.pack("<HHH", ALIGN_EXTRA_ID, 2 + pad, MEMBER_ALIGNMENT) + bytes(pad)
+
+
+def _serializer_hint(manifest: Manifest) -> str:
+    """Why a correct build can still miss its pin: another flatbuffers serializer version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("flatbuffers")
+    except PackageNotFoundError:
+        return ""
+    pinned = manifest.flatbuffers_version
+    if pinned is None or installed == pinned:
+        return ""
+    return (f" (the pins were made with flatbuffers {pinned}, this is {installed}: "
+            f"`pip install flatbuffers=={pinned}` and build again)")
 
 
 def _with_metadata(

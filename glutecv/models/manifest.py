@@ -44,6 +44,7 @@ class Manifest:
     detector_model: str
     inputs: dict[str, Pin]
     bundles: dict[str, BundleRecipe]
+    flatbuffers_version: str | None = None  # the serializer the bundle pins were made with
 
     @classmethod
     def load(cls, path: Path | None = None) -> Manifest:
@@ -61,6 +62,7 @@ class Manifest:
                     name: BundleRecipe(v["file"], v["landmark_model"], _pin(v))
                     for name, v in raw["bundles"].items()
                 },
+                flatbuffers_version=raw.get("built_with", {}).get("flatbuffers"),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"cannot read model manifest {path}: {exc}") from None

@@ -7,26 +7,16 @@
   in a squat seen from the front the thigh points at the camera and its projection is short.
 * The lockout line: how far the hips sit in front of the shoulder-knee line (side view), + =
   hips pushed forward / trunk leaning back = the low back arching at lockout.
-
-:class:`LeadingRepMixin` counts a rep whose descent happened before the clip began: a clip that
-opens at the bottom of a squat and stands up has done the working (concentric) half of a rep,
-and people count it; a clip that ends at the bottom has not, and is not counted.
 """
 
 from __future__ import annotations
-
-import math
-from dataclasses import replace
 
 import numpy as np
 
 from glutecv.exercises._body_axes import unit
 from glutecv.exercises.common import Points
-from glutecv.filters import frame_rate, smooth_sequence
 from glutecv.geometry import flexion_angle, knee_fppa, segment_length, signed_line_deviation
 from glutecv.landmarks import Landmark as L
-from glutecv.pose.types import PoseSequence
-from glutecv.reps import PHASE_UNKNOWN, RepEvent, count_reps
 from glutecv.results import ViewInfo
 
 SIDES = ("left", "right")
@@ -83,61 +73,32 @@ def standing_signals(pts: Points, view: ViewInfo, min_thigh_shank_ratio: float,
     return out
 
 
-def _rest_estimate(x: np.ndarray, q: float) -> float:
-    v = x[np.isfinite(x)]
-    return float(np.percentile(v, q)) if v.size else math.nan
+def step_rise(pts: Points, knee_left: np.ndarray, knee_right: np.ndarray,
+              straight_deg: float = 20.0, floor_tol: float = 0.12, min_ref_frames: int = 3,
+              ) -> np.ndarray | None:
+    """How far the hips rise above standing on the floor, in leg lengths (image), or None.
 
-
-class LeadingRepMixin:
-    """``analyze`` of :class:`~glutecv.exercises.common.SignalAnalyzer`, plus a leading rep.
-
-    When the phase signal opens at least ``counter.min_rom`` above the clip's rest level (its
-    ``rest_percentile``), one virtual rest sample is put before the first frame, so the counter
-    sees the descent that happened before recording and counts the rep once the person stands.
+    The reference is the hip height in frames where both knees are straight (< ``straight_deg``)
+    and both ankles are on the floor (within ``floor_tol`` leg lengths of the lowest ankle line).
+    None when there are fewer than ``min_ref_frames`` such frames (e.g. a Bulgarian split squat,
+    whose rear foot never leaves the bench) or a single frame (live). Needs a still camera.
     """
-
-    def analyze(self, seq: PoseSequence):  # -> ExerciseAnalysis
-        from glutecv.exercises.common import Points as _Points  # same class, kept local
-
-        view = self.detect_view(seq)  # type: ignore[attr-defined]
-        smoothed = smooth_sequence(seq, self.filter_config())  # type: ignore[attr-defined]
-        pts = _Points.from_pose(smoothed, self.landmarks,  # type: ignore[attr-defined]
-                                self.min_visibility)  # type: ignore[attr-defined]
-        n = len(seq)
-        series = {k: np.asarray(v, dtype=float).reshape(n)
-                  for k, v in self.signals(pts, view).items()}  # type: ignore[attr-defined]
-        t = np.asarray(seq.t_s, dtype=float)
-        cfg = self.counter_config()  # type: ignore[attr-defined]
-        phase = np.full(n, float(PHASE_UNKNOWN))
-        reps = []
-        dt = 1.0 / frame_rate(t) if n > 1 and math.isfinite(frame_rate(t)) else 1 / 30
-        for side, key in self.phase_keys(view).items():  # type: ignore[attr-defined]
-            x = series[key]
-            rest = _rest_estimate(x, cfg.rest_percentile)
-            first = np.flatnonzero(np.isfinite(x))
-            lead = (first.size > 0 and math.isfinite(rest)
-                    and x[first[0]] - rest >= cfg.min_rom and first[0] * dt <= cfg.max_gap_s)
-            if lead:
-                tt = np.concatenate([[t[first[0]] - dt], t])
-                xx = np.concatenate([[rest], x])
-                events, ph = count_reps(tt, xx, cfg, side)
-                events = [_shift(e, t) for e in events]
-                ph = ph[1:]
-            else:
-                events, ph = count_reps(t, x, cfg, side)
-            active = np.isfinite(x)
-            phase = np.where(active & ((ph > 0) | (phase < 0)), ph, phase)
-            reps.extend(self.make_rep(ev, series, view)  # type: ignore[attr-defined]
-                        for ev in events)
-        series = {"t_s": t, **series, "phase": phase}
-        return self.finish_analysis(view, series, reps, seq.detected)  # type: ignore
-
-
-def _shift(e: RepEvent, t: np.ndarray) -> RepEvent:
-    """The event with indices moved back by the one virtual sample (clamped to frame 0)."""
-    def back(i: int) -> int:
-        return max(i - 1, 0)
-
-    return replace(e, start=back(e.start), peak=back(e.peak), end=back(e.end),
-                   top_start=back(e.top_start), top_end=back(e.top_end),
-                   start_s=float(t[back(e.start)]), top_start_s=float(t[back(e.top_start)]))
+    n = len(pts.t_s)
+    if n < 10:
+        return None
+    hip = (pts[L.LEFT_HIP] + pts[L.RIGHT_HIP]) / 2
+    ank_l, ank_r = pts[L.LEFT_ANKLE][:, 1], pts[L.RIGHT_ANKLE][:, 1]
+    with np.errstate(invalid="ignore"):
+        leg = (segment_length(pts[L.LEFT_HIP], pts[L.LEFT_KNEE])
+               + segment_length(pts[L.LEFT_KNEE], pts[L.LEFT_ANKLE]))
+        lowest = np.fmax(ank_l, ank_r)
+        if not np.isfinite(lowest).any():
+            return None
+        floor = float(np.nanpercentile(lowest, 95))
+        leg_m = float(np.nanmedian(leg))
+        on_floor = (np.abs(ank_l - floor) < floor_tol * leg_m) & (
+            np.abs(ank_r - floor) < floor_tol * leg_m)
+        ref = on_floor & (knee_left < straight_deg) & (knee_right < straight_deg)
+        if ref.sum() < min_ref_frames:
+            return None
+        return (float(np.nanmedian(hip[ref, 1])) - hip[:, 1]) / leg

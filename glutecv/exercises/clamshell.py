@@ -32,6 +32,7 @@ from glutecv.exercises._body_axes import (
     signed_angle_in_plane,
     unit,
 )
+from glutecv.exercises._shots import ShotCountingMixin
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.geometry import hip_abduction, joint_angle, midpoint
 from glutecv.landmarks import Landmark as L
@@ -61,7 +62,7 @@ class ClamshellConfig:
     min_visibility: float = 0.3  # the bottom leg is partly hidden; BlazePose still places it
 
 
-class ClamshellAnalyzer(SignalAnalyzer):
+class ClamshellAnalyzer(ShotCountingMixin, SignalAnalyzer):
     """Side-lying clamshell (see the module docstring)."""
 
     name = "clamshell"

@@ -33,6 +33,7 @@ from glutecv.exercises._body_axes import (
     signed_angle_in_plane,
     unit,
 )
+from glutecv.exercises._shots import ShotCountingMixin
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.geometry import hip_abduction, joint_angle, midpoint
 from glutecv.landmarks import Landmark as L
@@ -57,14 +58,16 @@ class FireHydrantConfig:
     # (~8 cm at the hip for a 45 cm thigh) is a visible lateral weight shift.
     max_trunk_shift_deg: float = 10.0
     # Rep counter on the lift: a rep lifts at least 20 deg (shifting weight or adjusting a knee
-    # moves the thigh < 10 deg) and lasts at least 0.3 s (fast banded reps take ~1 s).
+    # moves the thigh < 10 deg), and the thigh must point more than 15 deg outward (the support
+    # leg swings back from leaning inward when the weight returns: that is not a rep of it);
+    # at least 0.3 s (fast banded reps take ~1 s).
     counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
-        min_rom=20.0, enter_rise=12.0, return_fraction=0.35, min_duration_s=0.3,
+        min_rom=20.0, enter=15.0, enter_rise=12.0, return_fraction=0.35, min_duration_s=0.3,
         max_duration_s=30.0))
     min_visibility: float = 0.3  # the far leg is often partly hidden by the near one
 
 
-class FireHydrantAnalyzer(SignalAnalyzer):
+class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
     """Quadruped fire hydrant (see the module docstring)."""
 
     name = "fire_hydrant"

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from glutecv.exercises._standing import STANDING_LANDMARKS, LeadingRepMixin, standing_signals
+from glutecv.exercises._shots import ShotCountingMixin
+from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals, step_rise
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.exercises.squat import lockout_value, valgus_faults
 from glutecv.reps import RepCounterConfig, RepEvent
@@ -51,6 +52,10 @@ class LungeConfig:
     # Lockout line: as for the squat (hips > 15 deg in front of the shoulder-knee line).
     max_hips_forward_deg: float = 15.0
     standing_knee_flexion_deg: float = 25.0
+    # Step-ups: the hips rise above standing height by more than 30% of leg length (a box or
+    # bench of >= ~25 cm); the phase is then that rise in % of leg length (the counter's 30 and
+    # 20 read as % too: a step of at least 30% of the leg counts).
+    step_rise: float = 0.3
     # Rep counter on the larger knee flexion: >= 30 deg of bending, >= 0.4 s; walking between
     # lunges or shifting the stance bends a knee < 20 deg.
     counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
@@ -59,12 +64,13 @@ class LungeConfig:
     min_visibility: float = 0.2  # a knee hidden behind the other leg is still placed sensibly
 
 
-class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
+class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):
     """Lunges, split squats, step-ups and step-downs (see the module docstring)."""
 
     name = "lunge"
     description = "lunge / split squat / step-up: the front knee bends over the foot"
     orientation = "standing"
+    count_leading_rep = True  # a clip that opens at the bottom and stands up did a rep
     views = ("front", "back", "side", "oblique")
     unilateral = True
     landmarks = STANDING_LANDMARKS
@@ -79,14 +85,21 @@ class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
         return LungeConfig()
 
     def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
-        out = standing_signals(pts, view, self.config.fppa_min_thigh_shank_ratio,
-                               self.config.fppa_max_hip_yaw_deg)
+        cfg: LungeConfig = self.config
+        out = standing_signals(pts, view, cfg.fppa_min_thigh_shank_ratio,
+                               cfg.fppa_max_hip_yaw_deg)
         if self.side in SIDES:  # the user named the working leg: count on that knee only
             out["knee_flexion_max_deg"] = out[f"knee_flexion_{self.side}_deg"]
+        rise = step_rise(pts, out["knee_flexion_left_deg"], out["knee_flexion_right_deg"])
+        step = rise is not None and float(np.nanpercentile(rise, 95)) > cfg.step_rise
+        n = len(pts.t_s)
+        out["step_mode"] = np.full(n, 1.0 if step else 0.0)
+        out["hip_rise_pct"] = 100.0 * rise if rise is not None else np.full(n, np.nan)
+        out["lunge_phase"] = out["hip_rise_pct"] if step else out["knee_flexion_max_deg"]
         return out
 
     def phase_keys(self, view: ViewInfo) -> dict[str, str]:
-        return {"both": "knee_flexion_max_deg"}
+        return {"both": "lunge_phase"}
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
         keys = {"knee_flexion_left_deg": "L knee", "knee_flexion_right_deg": "R knee"}
@@ -95,11 +108,14 @@ class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
         return keys
 
     def front_side(self, event: RepEvent, series: dict[str, np.ndarray]) -> str:
-        """The working leg: the user's choice, else the more flexed hip at the bottom."""
+        """The working leg: the user's choice, else the more flexed hip at the bottom (on a
+        step-up: while stepping up, the leg on the box)."""
         if self.side in SIDES:
             return self.side
         k = event.peak
         lo, hi = max(event.top_start, 0), event.top_end + 1
+        if _is_step(event, series):
+            lo, hi = event.start, event.top_start + 1
         flex = {}
         for s in SIDES:
             v = series[f"hip_flexion_{s}_deg"][lo:hi]
@@ -113,12 +129,20 @@ class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
     def make_rep(self, event: RepEvent, series: dict[str, np.ndarray], view: ViewInfo) -> Rep:
         """As the base class, with the rep's side set to the working (front) leg."""
         side = self.front_side(event, series)
-        return super().make_rep(replace(event, side=side), series, view)
+        rep = super().make_rep(replace(event, side=side), series, view)
+        if not _is_step(event, series):
+            return rep
+        # on a step-up the phase is the hip rise in % of leg length, not a knee angle
+        m = dict(rep.metrics)
+        m["step_height_pct_leg"] = m.pop("range_of_motion_deg")
+        m.pop("peak_knee_flexion_deg", None)
+        return Rep(rep.index, rep.side, rep.start_s, rep.peak_s, rep.end_s, m, rep.faults)
 
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         cfg: LungeConfig = self.config
         s = rep.side if rep.side in SIDES else None
-        front_knee = rep.max(f"knee_flexion_{s}_deg") if s else rep.event.peak_value
+        step = _is_step(rep.event, rep.series)
+        front_knee = rep.max(f"knee_flexion_{s}_deg") if s else math.nan
         metrics = {
             "peak_hip_flexion_deg": rep.max(f"hip_flexion_{s}_deg") if s else math.nan,
             "front_knee_flexion_deg": front_knee,
@@ -129,7 +153,7 @@ class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
             v = rep.percentile(f"fppa_{s}_deg", 90, "rep")
             metrics["peak_fppa_deg"] = v
             faults.extend(valgus_faults({s: v}, cfg.max_fppa_deg))
-        if math.isfinite(front_knee) and front_knee < cfg.min_front_knee_flexion_deg:
+        if not step and math.isfinite(front_knee) and front_knee < cfg.min_front_knee_flexion_deg:
             faults.append(fault("incomplete_rom", front_knee, cfg.min_front_knee_flexion_deg,
                                 "deg", f"the front knee bent only {front_knee:.0f} deg; go "
                                 "lower (about 90)"))
@@ -140,6 +164,10 @@ class LungeAnalyzer(LeadingRepMixin, SignalAnalyzer):
                                 f"at the top the hips were {lock:.0f} deg in front of the "
                                 "shoulder-knee line: finish with the glutes, not the low back"))
         return metrics, faults
+
+
+def _is_step(event: RepEvent, series: dict[str, np.ndarray]) -> bool:
+    return bool(series["step_mode"][event.peak] > 0.5)
 
 
 ANALYZER = LungeAnalyzer

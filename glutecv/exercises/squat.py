@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glutecv.exercises._standing import STANDING_LANDMARKS, LeadingRepMixin, standing_signals
+from glutecv.exercises._shots import ShotCountingMixin
+from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.reps import RepCounterConfig
 from glutecv.results import Fault, ViewInfo
@@ -61,12 +62,13 @@ class SquatConfig:
     min_visibility: float = 0.2
 
 
-class SquatAnalyzer(LeadingRepMixin, SignalAnalyzer):
+class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
     """Squat (see the module docstring)."""
 
     name = "squat"
     description = "squat: hips and knees bend together, knees over the feet"
     orientation = "standing"
+    count_leading_rep = True  # a clip that opens at the bottom and stands up did a rep
     views = ("front", "back", "side", "oblique")
     unilateral = False
     landmarks = STANDING_LANDMARKS
@@ -134,12 +136,22 @@ def valgus_faults(peak_fppa: dict[str, float], threshold: float) -> list[Fault]:
                   f"the {s} knee caved in (FPPA {v:.0f} deg); push the knee out over the toes")]
 
 
-def lockout_value(rep: RepWindow, standing_deg: float) -> float:
-    """Largest ``hips_forward_deg`` over the rep's standing frames (NaN if none)."""
-    knee = rep.part("knee_flexion_mean_deg")
-    hips = rep.part("hips_forward_deg")
-    ok = np.isfinite(knee) & np.isfinite(hips) & (knee < standing_deg)
-    return float(np.percentile(hips[ok], 90)) if ok.any() else float("nan")
+def lockout_value(rep: RepWindow, standing_deg: float, after_s: float = 1.0) -> float:
+    """Largest ``hips_forward_deg`` while standing around the rep, degrees (NaN if never).
+
+    The rep's own frames end part-way up (the counter closes a rep on the way back to rest),
+    so the lockout that finishes it is looked for in the ``after_s`` seconds after its end too,
+    as well as in the standing frames before its descent.
+    """
+    e = rep.event
+    frame_s = (e.end_s - e.start_s) / max(e.end - e.start, 1)
+    extra = int(round(after_s / frame_s)) if frame_s > 0 else 0
+    knee = np.asarray(rep.series["knee_flexion_mean_deg"], dtype=float)
+    hips = np.asarray(rep.series["hips_forward_deg"], dtype=float)
+    lo, hi = max(e.start - extra // 2, 0), min(e.end + extra + 1, len(knee))
+    k, h = knee[lo:hi], hips[lo:hi]
+    ok = np.isfinite(k) & np.isfinite(h) & (k < standing_deg)
+    return float(np.percentile(h[ok], 90)) if ok.any() else float("nan")
 
 
 ANALYZER = SquatAnalyzer

@@ -1,0 +1,131 @@
+"""Batch analysis shot by shot, for the analysis-more analyzers (clamshell, fire hydrant, squat,
+lunge).
+
+Edited clips cut between camera angles. Across a hard cut the landmarks jump to a new place and
+size in one frame; smoothing across the cut and counting a "rep" that starts in one shot and
+ends in another both make fake reps. :func:`find_cuts` finds those frames, and
+:class:`ShotCountingMixin` smooths, measures and counts each shot on its own.
+
+It also counts a **leading rep** where the exercise's working (concentric) half brings the
+phase signal back down to rest (squats and lunges: standing up): when a shot opens deep in the
+movement (the descent happened before recording or before the cut) and the person then stands,
+that rep is counted, as people count it; a shot that ends at the bottom is not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from glutecv.exercises.base import ExerciseAnalysis
+from glutecv.filters import frame_rate, smooth_sequence
+from glutecv.landmarks import Landmark as L
+from glutecv.pose.types import PoseSequence
+from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
+
+_TRACKED = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
+            L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+# A cut: from one frame to the next the body's landmarks move by more than 30% of its size, or
+# by more than 15% while its size changes by more than 20%, or its size changes by more than
+# 65% (x1.65 or /1.65). Real movement at >= 10 fps moved the body < 10% a frame in our clips.
+CUT_MOVE = 0.30
+CUT_MOVE_WITH_SCALE = 0.15
+CUT_SCALE_WITH_MOVE = 0.2   # |log(size ratio)|
+CUT_SCALE = 0.5             # |log(size ratio)|
+
+
+def find_cuts(seq: PoseSequence) -> list[int]:
+    """Indices of frames that begin a new camera shot (sorted; 0 is not included)."""
+    n = len(seq)
+    if n < 2:
+        return []
+    p = seq.image[:, list(_TRACKED), :2]
+    with np.errstate(invalid="ignore"), _quiet():
+        size = np.linalg.norm(np.nanmax(p, axis=1) - np.nanmin(p, axis=1), axis=-1)
+        move = np.nanmedian(np.linalg.norm(p[1:] - p[:-1], axis=-1), axis=1) / size[:-1]
+        scale = np.abs(np.log(size[1:] / size[:-1]))
+        cut = (move > CUT_MOVE) | (scale > CUT_SCALE) | (
+            (move > CUT_MOVE_WITH_SCALE) & (scale > CUT_SCALE_WITH_MOVE))
+    return [int(i) + 1 for i in np.flatnonzero(np.nan_to_num(cut))]
+
+
+class _quiet:
+    def __enter__(self) -> None:
+        import warnings
+
+        self._ctx = warnings.catch_warnings()
+        self._ctx.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc: object) -> None:
+        self._ctx.__exit__(*exc)
+
+
+def _shift(e: RepEvent, offset: int, t: np.ndarray) -> RepEvent:
+    """``e`` with indices moved by ``offset`` into the clip (clamped at the shot's first frame
+    ``-offset`` would be; used for the one virtual rest sample of a leading rep)."""
+    def mv(i: int) -> int:
+        return min(max(i + offset, 0), len(t) - 1)
+
+    return replace(e, start=mv(e.start), peak=mv(e.peak), end=mv(e.end),
+                   top_start=mv(e.top_start), top_end=mv(e.top_end),
+                   start_s=float(t[mv(e.start)]), peak_s=float(t[mv(e.peak)]),
+                   end_s=float(t[mv(e.end)]), top_start_s=float(t[mv(e.top_start)]),
+                   top_end_s=float(t[mv(e.top_end)]))
+
+
+def count_shot(t: np.ndarray, x: np.ndarray, cfg: RepCounterConfig, side: str,
+               leading: bool) -> tuple[list[RepEvent], np.ndarray]:
+    """:func:`glutecv.reps.count_reps` on one shot, with the leading rep if asked for."""
+    ok = np.flatnonzero(np.isfinite(x))
+    rest = float(np.percentile(x[ok], cfg.rest_percentile)) if ok.size else math.nan
+    fps = frame_rate(t)
+    dt = 1.0 / fps if math.isfinite(fps) else 1 / 30
+    if (leading and ok.size and math.isfinite(rest) and x[ok[0]] - rest >= cfg.min_rom
+            and t[ok[0]] - t[0] <= cfg.max_gap_s):
+        tt = np.concatenate([[t[ok[0]] - dt], t])
+        xx = np.concatenate([[rest], x])
+        events, ph = count_reps(tt, xx, cfg, side)
+        return [_shift(e, -1, t) for e in events], ph[1:]
+    return count_reps(t, x, cfg, side)
+
+
+class ShotCountingMixin:
+    """``analyze`` of :class:`~glutecv.exercises.common.SignalAnalyzer`, shot by shot.
+
+    Put it before ``SignalAnalyzer`` in the bases. ``count_leading_rep`` (class attribute)
+    turns on the leading rep described in the module docstring.
+    """
+
+    count_leading_rep: bool = False
+
+    def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:  # noqa: D102
+        from glutecv.exercises.common import Points
+
+        me = self  # the SignalAnalyzer this is mixed into
+        view = me.detect_view(seq)
+        n = len(seq)
+        bounds = [0, *find_cuts(seq), n]
+        series: dict[str, np.ndarray] = {}
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            shot = smooth_sequence(seq.slice(a, b), me.filter_config())
+            pts = Points.from_pose(shot, me.landmarks, me.min_visibility)
+            for k, v in me.signals(pts, view).items():
+                series.setdefault(k, np.full(n, np.nan))[a:b] = np.asarray(v, float).reshape(-1)
+        t = np.asarray(seq.t_s, dtype=float)
+        cfg = me.counter_config()
+        phase = np.full(n, float(PHASE_UNKNOWN))
+        reps = []
+        for side, key in me.phase_keys(view).items():
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+                events, ph = count_shot(t[a:b], series[key][a:b], cfg, side,
+                                        self.count_leading_rep)
+                events = [_shift(e, a, t) for e in events]
+                active = np.isfinite(series[key][a:b])
+                cur = phase[a:b]
+                phase[a:b] = np.where(active & ((ph > 0) | (cur < 0)), ph, cur)
+                reps.extend(me.make_rep(ev, series, view) for ev in events)
+        full = {"t_s": t, **series, "phase": phase}
+        return me.finish_analysis(view, full, reps, seq.detected)

@@ -55,8 +55,9 @@ class RepCounterConfig:
     rest_window_s: float = 8.0        # rest level = low percentile of this much recent rest
     rest_percentile: float = 10.0     # which percentile (robust minimum: noise does not widen ROM)
     max_gap_s: float = 0.5            # longer gaps in the signal abandon a rep in progress
-    settle_s: float = 0.2             # after such a gap, samples this long are ignored (a pose
-    # re-acquired after a cut or an occlusion is often garbage for a few frames)
+    settle_s: float = 0.0             # after such a gap, samples this long are ignored (a pose
+    # re-acquired after a cut is often garbage for a few frames). Keep 0 for signals that are
+    # NaN by design while a side is not working: their first samples are the rep's start.
     min_valid_fraction: float = 0.6   # of the rep's frames that must carry a valid signal
     min_confidence: float = 0.0       # per-frame confidence below this counts as a gap
 

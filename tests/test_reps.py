@@ -147,3 +147,24 @@ def test_property_no_exception_and_no_rep_from_missing_data(x):
         assert np.isfinite(seg).mean() >= CFG.min_valid_fraction
     if not np.isfinite(x).any():
         assert events == []
+
+
+def test_settle_ignores_a_glitch_right_after_a_long_gap():
+    t, x, _ = signal(2)
+    y = x.copy()
+    y[:] = np.where((t > 0.05) & (t < 0.7), np.nan, y)  # lost for 0.6 s before rep 1...
+    y[int(0.7 * 30)] = -170.0                            # ...and re-acquired wrong for a frame
+    cfg = RepCounterConfig(min_rom=20, enter_rise=12, max_gap_s=0.5, settle_s=0.1)
+    events = count_reps(t, y, cfg)[0]
+    assert len(events) == 2 and all(e.rom < 70 for e in events)
+    no_settle = count_reps(t, y, RepCounterConfig(min_rom=20, enter_rise=12, max_gap_s=0.5))[0]
+    assert len(no_settle) < 2   # the glitch became the rest level: the rep never "ended"
+
+
+def test_a_rep_running_over_max_duration_is_abandoned_and_counting_recovers():
+    t, x, _ = signal(4)
+    y = x.copy()
+    y[t < 1.0] = -150.0            # a wrong, very low rest level before the first rep
+    cfg = RepCounterConfig(min_rom=20, enter_rise=12, max_duration_s=4.0)
+    events = count_reps(t, y, cfg)[0]
+    assert len(events) >= 2         # without abandonment the first "rep" never ends

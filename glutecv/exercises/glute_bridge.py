@@ -52,6 +52,7 @@ class BridgeConfig:
         rest_window_s=6.0,     # s of rest used for the rest level (drift on mats)
         max_gap_s=0.6,         # s of lost landmarks bridged inside a rep
         max_duration_s=20.0,   # s: longer is a hold or a lost rep, not a rep
+        settle_s=0.2,          # s ignored after a long gap: edited clips cut between scenes
     ))
     # deg: the shoulder-hip-knee line outside this range is not a bridge (knees past the
     # chest, or a body folded the wrong way at a scene cut): treated as not measured

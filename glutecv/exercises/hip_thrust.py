@@ -28,6 +28,7 @@ class HipThrustConfig(BridgeConfig):
         rest_window_s=6.0,     # s of rest used for the rest level
         max_gap_s=0.6,         # s of lost landmarks bridged inside a rep
         max_duration_s=20.0,   # s: longer is a hold or a lost rep, not a rep
+        settle_s=0.2,          # s ignored after a long gap: edited clips cut between scenes
     ))
 
 

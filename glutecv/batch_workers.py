@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -39,11 +40,21 @@ def _watch_parent(parent: int) -> None:
 def _init_worker(q: Any, parent: int, log_level: int) -> None:
     global _queue
     _queue = q
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.getLogger("glutecv").setLevel(log_level)
     if not logging.getLogger("glutecv").handlers:
         logging.getLogger("glutecv").addHandler(logging.NullHandler())
         logging.getLogger("glutecv").propagate = False
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (their unfinished outputs are only temporaries)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        proc.join(timeout=5.0)
 
 
 def _send(event: str, index: int, payload: object) -> None:
@@ -80,9 +91,11 @@ def run_parallel(jobs: list[Job], todo: list[int], exercise: str, model: str, vi
     level = logging.getLogger("glutecv").getEffectiveLevel()
     try:
         while remaining:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                     initializer=_init_worker,
-                                     initargs=(q, os.getpid(), max(level, logging.ERROR))) as pool:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                       initializer=_init_worker,
+                                       initargs=(q, os.getpid(), max(level, logging.ERROR)))
+            finished_cleanly = False
+            try:
                 pending: dict[Future, int] = {}
                 queue_ = list(remaining)
 
@@ -104,6 +117,10 @@ def run_parallel(jobs: list[Job], todo: list[int], exercise: str, model: str, vi
                         except BrokenProcessPool:
                             broken = True
                             continue
+                        except Exception as exc:  # e.g. a result that cannot be sent back
+                            outcome = JobOutcome(str(jobs[i].source), str(jobs[i].dest),
+                                                 "failed", message=f"{jobs[i].source.name}: "
+                                                 f"internal error: {exc}")
                         remaining.remove(i)
                         if reporter is not None:
                             reporter("end", i, outcome)
@@ -112,6 +129,11 @@ def run_parallel(jobs: list[Job], todo: list[int], exercise: str, model: str, vi
                             submit_next()
                     if broken:
                         break
+                finished_cleanly = True
+            finally:
+                if not finished_cleanly:  # Ctrl-C or an error here: stop the workers now
+                    _terminate(pool)
+                pool.shutdown(wait=True, cancel_futures=True)
             if broken:
                 for i in list(remaining):
                     if tries[i] >= 2:

@@ -147,3 +147,22 @@ def test_two_hundred_small_videos_with_one_bad(tmp_path: Path) -> None:
     assert "200 analysed, 0 skipped (already done), 1 failed" in proc.stdout
     assert sum(1 for _ in out.glob("*/result.json")) == 200
     assert not temporaries(out)
+
+
+def test_ctrl_c_stops_a_parallel_batch_promptly(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    for i in range(4):
+        write_video(src / f"v{i}.mp4", frames=90, width=320, height=240)
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "glutecv", "-q", "analyze", str(src), "-o", str(tmp_path / "out"),
+         "--model", "lite", "--exercise", any_exercise(), "--jobs", "2"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+    time.sleep(4.0)  # workers are starting or running
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    started = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 15
+    if proc.returncode != 0:  # (a fast machine may have finished already)
+        assert proc.returncode == 130 and "interrupted" in err
+        assert "Traceback" not in err

@@ -24,9 +24,10 @@ log = logging.getLogger("glutecv.stages")
 
 Progress = Callable[[str, int, int | None], None]
 PROGRESS_EVERY = 8  # frames between progress callbacks
-#: x264 preset of annotated videos: "superfast" encodes ~2x faster than "veryfast" for a
-#: slightly larger file, which keeps pass 2 short next to the pose model (benchmarks/speed.py).
-VIDEO_PRESET = "superfast"
+#: x264 preset of annotated videos. "ultrafast" encodes ~1.7x faster than "superfast" (files
+#: ~2x larger, still ~15 MB a minute at 720p): the encoder is the slowest step of pass 2, and
+#: pass 2 is what analyze adds to the pose model's time (benchmarks/speed.py).
+VIDEO_PRESET = "ultrafast"
 
 
 class LandmarkBuffer:

@@ -30,10 +30,30 @@ class NoWindow:
         pass
 
 
+def check_display() -> None:
+    """Raise a one-line error when no display can be reached (OpenCV's Qt would abort)."""
+    import os
+    import sys
+
+    from glutecv.errors import GlutecvError
+
+    if not sys.platform.startswith("linux") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        raise GlutecvError("no display to show the live window on; use --no-window")
+    host, _, number = display.partition(":")
+    if host in ("", "unix"):  # a local X server listens on its socket
+        socket = f"/tmp/.X11-unix/X{number.split('.')[0]}"
+        if not os.path.exists(socket):
+            raise GlutecvError(f"the display {display} is not reachable; use --no-window")
+
+
 class Window:
     """An OpenCV window; :meth:`show` returns a command from the keyboard or None."""
 
     def __init__(self, title: str = "glutecv live") -> None:
+        check_display()
         import cv2
 
         self._cv2 = cv2

@@ -183,3 +183,17 @@ def test_unwritable_recording_is_one_line_error(tmp_path: Path) -> None:
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot write" in lines[0], proc.stderr
+
+
+def test_no_display_is_one_line_error_not_an_abort() -> None:
+    import os
+
+    env_display = os.environ.pop("DISPLAY", None)
+    try:
+        proc = run_cli("live", "--source", "whatever.mp4", timeout=60)
+    finally:
+        if env_display is not None:
+            os.environ["DISPLAY"] = env_display
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == ("glutecv: error: no display to show the live window on; "
+                                   "use --no-window")

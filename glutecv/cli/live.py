@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from glutecv.errors import InputError
     from glutecv.io.video_writer import VideoWriter
     from glutecv.live import LiveSession, save_session, summary_text
-    from glutecv.live_view import NoWindow, Window
+    from glutecv.live_view import NoWindow, Window, check_display
     from glutecv.pipeline import prepare_output_dir
     from glutecv.pose.estimator import PoseEstimator
 
@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         from glutecv.exercises import get_analyzer
 
         get_analyzer(args.exercise)
+    if args.window:
+        check_display()  # before loading anything: without a display, say so at once
     if args.realtime and args.source is None:
         raise InputError("--realtime needs --source FILE")
     if args.record is not None:

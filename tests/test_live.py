@@ -161,7 +161,7 @@ def test_realtime_file_runs_like_a_camera_and_records(tmp_path: Path) -> None:
     reps = int(re.search(r"reps: (\d+)", proc.stdout).group(1))
     assert 4 <= reps <= 6, proc.stdout  # 5 by eye
     analysed = int(re.search(r"(\d+) frames analysed", proc.stdout).group(1))
-    assert analysed >= 150  # real time: some frames may be dropped, never a backlog
+    assert analysed >= 100  # real time: some frames may be dropped, never a backlog
     assert playable_frames(record) == analysed
     saved = next((tmp_path / "out").glob("live-*/result.json"))
     assert load_json(saved)["summary"]["rep_count"] == reps

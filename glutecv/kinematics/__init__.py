@@ -62,7 +62,7 @@ from glutecv.landmarks import Landmark
 from glutecv.pose.types import PoseSequence
 
 _DEFAULT_ANCHOR = {
-    "standing": (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL),
+    "standing": (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
     "supine": (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
 }
 

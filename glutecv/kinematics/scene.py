@@ -141,14 +141,19 @@ def film(world_points: np.ndarray, t_s: np.ndarray, camera: Camera,
 def place(body: np.ndarray, orientation: str, root: np.ndarray | None = None,
           anchor: tuple[Landmark, ...] | None = None, floor_clearance: float = 0.0) -> np.ndarray:
     """Body-frame points (N, 33, 3) -> world points, mid-hip at ``root`` (N, 3) or, with
-    ``anchor``, moved per frame so the mean of the anchor landmarks stays where it is in frame
-    0; finally lifted so the lowest point of the clip sits ``floor_clearance`` above Y = 0."""
+    ``anchor``, moved per frame so the planted anchor landmarks (those within 0.1 mm of the
+    lowest) stay where they were in frame 0; finally lifted so the lowest point of the clip
+    sits ``floor_clearance`` above Y = 0."""
     w = np.asarray(body, dtype=float) @ orientation_matrix(orientation).T
     if root is not None:
         w = w + np.asarray(root, dtype=float).reshape(-1, 1, 3)
     elif anchor:
-        a = w[:, list(anchor)].mean(axis=1)
-        w = w - (a - a[0])[:, None, :]
+        # planted anchors: per frame, those within 0.1 mm of the lowest one stay where they were
+        # in frame 0 (a lifted foot is not an anchor while it is up)
+        a = w[:, list(anchor)]                       # (N, k, 3)
+        low = a[..., 1] <= a[..., 1].min(axis=1, keepdims=True) + 1e-4
+        shift = ((a - a[:1]) * low[..., None]).sum(axis=1) / low.sum(axis=1)[:, None]
+        w = w - shift[:, None, :]
     lowest = np.nanmin(w[..., 1])
     w[..., 1] += floor_clearance - lowest
     return w

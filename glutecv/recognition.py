@@ -4,9 +4,9 @@ Two questions, answered from the landmarks of the whole clip:
 
 1. **How is the body placed?** Standing, supine, side-lying or quadruped, from
    :func:`glutecv.view.detect_view` (trunk angle, stacked hips, knees and wrists under the body),
-   with one correction: when the legs stand upright under the hips for most of the clip (hips
-   well above the ankles), the body is standing even if the trunk is cropped out of the frame
-   or bent far forward at the bottom of a squat.
+   with one correction: a body called supine whose legs stand upright under the hips for most
+   of the clip (shanks pointing down, hips well above the ankles) is standing: its trunk was
+   cropped out of the frame or bent far forward at the bottom of a squat.
 2. **What moves, and how?**
 
    * standing: a *lunge* when the legs work apart (at the bottom of the movement one hip is far
@@ -36,9 +36,11 @@ from glutecv.pose.types import PoseSequence
 from glutecv.view import detect_view
 
 # --- thresholds (each a measured-feature boundary with its reason) ------------------------------
-# Standing legs: hip above the ankle by at least 60% of the leg's length (image); still true at
-# the bottom of a parallel squat (~65%) and of a lunge, false lying down (hips level with feet).
-UPRIGHT_LEG_RATIO = 0.6
+# Standing legs: the shank points down (ankle below the knee by 60% of its length: false on hands
+# and knees, where the shank lies flat) and the hip is above the ankle by 50% of the leg's length
+# (true standing and in most of a squat or lunge; false lying down, hips level with the feet).
+UPRIGHT_SHANK_RATIO = 0.6
+UPRIGHT_LEG_RATIO = 0.5
 UPRIGHT_FRACTION = 0.6        # ... in at least this fraction of the frames with a pose
 # Lunge vs squat at the bottom of the movement: hip flexion of the two legs differs by more than
 # 45 deg (lunge: front ~90, rear ~10, we measured 69 on real lunges; squat: equal, but world
@@ -94,17 +96,22 @@ def _peak_frames(signal: np.ndarray, fraction: float = 0.8) -> np.ndarray:
 
 
 def upright_fraction(seq: PoseSequence, min_visibility: float = 0.2) -> float:
-    """Fraction of posed frames whose legs stand upright under the hips (image)."""
+    """Fraction of posed frames in which a leg stands upright under the hips (image): the shank
+    points down (ankle below the knee by ``UPRIGHT_SHANK_RATIO`` of its length; on hands and
+    knees it lies flat) and the hip is above the ankle by ``UPRIGHT_LEG_RATIO`` of the leg."""
     p = visible_points(seq, _POINTS, min_visibility)
-    ratios = []
+    votes = []
     for s in ("LEFT", "RIGHT"):
         hip, knee, ankle = p[L[f"{s}_HIP"]], p[L[f"{s}_KNEE"]], p[L[f"{s}_ANKLE"]]
-        leg = segment_length(hip, knee) + segment_length(knee, ankle)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratios.append((ankle[:, 1] - hip[:, 1]) / leg)
-    r = np.nanmax(np.stack(ratios), axis=0) if len(seq) else np.zeros(0)
-    ok = np.isfinite(r)
-    return float(np.mean(r[ok] >= UPRIGHT_LEG_RATIO)) if ok.any() else 0.0
+        shank = segment_length(knee, ankle)
+        leg = segment_length(hip, knee) + shank
+        with np.errstate(invalid="ignore"):
+            votes.append(((ankle[:, 1] - knee[:, 1]) >= UPRIGHT_SHANK_RATIO * shank)
+                         & ((ankle[:, 1] - hip[:, 1]) >= UPRIGHT_LEG_RATIO * leg))
+    seen = seq.detected
+    if not seen.any():
+        return 0.0
+    return float(np.mean((votes[0] | votes[1])[seen]))
 
 
 def _standing(seq: PoseSequence, o_conf: float) -> Recognition:
@@ -189,7 +196,10 @@ def recognise(seq: PoseSequence) -> Recognition:
     view = detect_view(seq)
     orientation, o_conf = view.orientation, max(float(view.confidence), 0.3)
     up = upright_fraction(seq)
-    if up >= UPRIGHT_FRACTION and orientation != "standing":
+    # a cropped-off or far-bent trunk can make an upright body look lying on its back; a
+    # quadruped seen from behind has its feet below the knees in the image too, so only that
+    # "supine" (or an unknown) call is corrected
+    if up >= UPRIGHT_FRACTION and orientation in ("supine", "unknown"):
         orientation, o_conf = "standing", up
     elif orientation == "standing":
         o_conf = max(o_conf, up)

@@ -62,9 +62,10 @@ def standing_signals(pts: Points, view: ViewInfo, min_thigh_shank_ratio: float,
     # gap, not a jump to the other knee's value
     out["knee_flexion_max_deg"] = np.maximum(kl, kr)
     # lockout line from the side: forward = where the toes point (heel -> toe, image x/y)
-    toe = np.nanmean(np.stack([pts[L.LEFT_FOOT_INDEX] - pts[L.LEFT_HEEL],
-                               pts[L.RIGHT_FOOT_INDEX] - pts[L.RIGHT_HEEL]]), axis=0) \
-        if len(pts.t_s) else np.zeros((0, 2))
+    feet = np.stack([pts[L.LEFT_FOOT_INDEX] - pts[L.LEFT_HEEL],
+                     pts[L.RIGHT_FOOT_INDEX] - pts[L.RIGHT_HEEL]])
+    n_ok = np.isfinite(feet).sum(axis=0)
+    toe = np.where(n_ok > 0, np.nansum(feet, axis=0) / np.maximum(n_ok, 1), np.nan)
     fwd = unit(toe)
     sh = (pts[L.LEFT_SHOULDER] + pts[L.RIGHT_SHOULDER]) / 2
     hip = (pts[L.LEFT_HIP] + pts[L.RIGHT_HIP]) / 2

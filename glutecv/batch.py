@@ -23,6 +23,7 @@ from pathlib import Path
 
 from glutecv.errors import GlutecvError, InputError
 from glutecv.pipeline import (
+    LANDMARKS_FILE,
     RESULT_FILE,
     VIDEO_EXTENSIONS,
     analyze_path,
@@ -85,7 +86,12 @@ def _short_hash(path: Path) -> str:
 
 
 def _belongs_to_other(dest: Path, source: Path) -> bool:
-    """True when ``dest`` holds results of a different source file."""
+    """True when ``dest`` holds results of a different source file.
+
+    Re-analysing a folder's own ``landmarks.npz`` into it is not "different".
+    """
+    if source.name == LANDMARKS_FILE and source.parent.resolve() == dest.resolve():
+        return False
     try:
         recorded = json.loads((dest / RESULT_FILE).read_text(encoding="utf-8")).get("source")
     except (OSError, ValueError, AttributeError):

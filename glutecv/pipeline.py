@@ -229,6 +229,8 @@ def write_outputs(target: Path, seq: PoseSequence, result: AnalysisResult,
 
 # --- helpers --------------------------------------------------------------------------------
 def prepare_output_dir(target: Path) -> None:
+    """Create ``target`` and check it is writable (OutputError, one line, if not); remove
+    temporaries a killed run left there."""
     try:
         target.mkdir(parents=True, exist_ok=True)
         probe = target / (TMP_PREFIX + "probe")

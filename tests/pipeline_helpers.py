@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from glutecv.pose.types import PoseSequence
+
 REPO = Path(__file__).resolve().parents[1]
 CLIPS = REPO.parent / "shared" / "clips"
 SAMPLES = REPO / "samples"
@@ -84,3 +86,15 @@ def any_exercise() -> str:
         if preferred in known:
             return preferred
     return known[0]
+
+
+def clamshell_sequence(reps: int = 4, seconds: float = 12.0) -> PoseSequence:
+    """Synthetic side-lying clamshell landmarks (no model needed)."""
+    from glutecv import kinematics as km
+
+    t = km.timeline(seconds, fps=30)
+    w = km.waveform(t, km.schedule(reps, start_s=1.5, up_s=0.8, hold_s=0.4, down_s=0.8))
+    top = km.LegAngles(hip_flexion=45, knee_flexion=90, hip_abduction=km.lerp(0.0, 40.0, w))
+    bottom = km.LegAngles(hip_flexion=45, knee_flexion=90)
+    return km.make_sequence(km.BodyPose(left_leg=top, right_leg=bottom), t, "side_lying",
+                            "front")

@@ -16,6 +16,7 @@ from tests.pipeline_helpers import (
     PYTHON,
     REPO,
     any_exercise,
+    clamshell_sequence,
     load_json,
     run_cli,
     temporaries,
@@ -166,3 +167,18 @@ def test_ctrl_c_stops_a_parallel_batch_promptly(tmp_path: Path) -> None:
     if proc.returncode != 0:  # (a fast machine may have finished already)
         assert proc.returncode == 130 and "interrupted" in err
         assert "Traceback" not in err
+
+
+def test_reanalysing_saved_landmarks_in_place(tmp_path: Path) -> None:
+    clamshell_sequence().save_npz(tmp_path / "session.npz")
+    out = tmp_path / "out"
+    first = run_cli("analyze", str(tmp_path / "session.npz"), "-o", str(out), "--exercise",
+                    "clamshell")
+    assert first.returncode == 0, first.stderr
+    reps = load_json(out / "session" / "result.json")["summary"]["rep_count"]
+    again = run_cli("analyze", str(out / "session" / "landmarks.npz"), "-o", str(out),
+                    "--exercise", "clamshell", "--force")
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["session"]  # same folder, no copy
+    assert load_json(out / "session" / "result.json")["summary"]["rep_count"] == reps
+    assert "session/landmarks.npz" in again.stdout

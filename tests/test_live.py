@@ -12,21 +12,15 @@ import pytest
 from glutecv.io.frames import Frame
 from glutecv.live import LiveSession, summary_text
 from glutecv.pose.types import PoseFrame, PoseSequence
-from tests.pipeline_helpers import CLIPS, load_json, playable_frames, run_cli
+from tests.pipeline_helpers import (
+    CLIPS,
+    clamshell_sequence,
+    load_json,
+    playable_frames,
+    run_cli,
+)
 
 LUNGE_CLIP = CLIPS / "lunge" / "bassem_dynamic.mp4"  # 11.2 s, 720p, 5 reps by eye
-
-
-def clamshell_sequence(reps: int = 4, seconds: float = 12.0) -> PoseSequence:
-    """Synthetic side-lying clamshell landmarks (no model needed)."""
-    from glutecv import kinematics as km
-
-    t = km.timeline(seconds, fps=30)
-    w = km.waveform(t, km.schedule(reps, start_s=1.5, up_s=0.8, hold_s=0.4, down_s=0.8))
-    top = km.LegAngles(hip_flexion=45, knee_flexion=90, hip_abduction=km.lerp(0.0, 40.0, w))
-    bottom = km.LegAngles(hip_flexion=45, knee_flexion=90)
-    return km.make_sequence(km.BodyPose(left_leg=top, right_leg=bottom), t, "side_lying",
-                            "front")
 
 
 class ScriptedSource:

@@ -101,7 +101,9 @@ def format_table(outcomes: list[Any]) -> str:
     rows = [("video", "exercise", "reps", "faults", "status")]
     for o in outcomes:
         status = o.status if o.status != "failed" else "FAILED"
-        rows.append((Path(o.source).name, o.exercise or "-", str(o.reps) if o.exercise else "-",
+        src = Path(o.source)
+        name = f"{src.parent.name}/{src.name}" if src.name == "landmarks.npz" else src.name
+        rows.append((name, o.exercise or "-", str(o.reps) if o.exercise else "-",
                      str(o.faults) if o.exercise else "-", status))
     widths = [max(len(r[c]) for r in rows) for c in range(5)]
     lines = ["  ".join(cell.ljust(w) if c in (0, 1, 4) else cell.rjust(w)

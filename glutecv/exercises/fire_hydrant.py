@@ -4,9 +4,9 @@ Body: on hands and knees, hands under the shoulders, knees under the hips. The w
 thigh swings out to the side (the knee stays bent about 90 deg) to about 45 deg and comes back,
 with the spine neutral, the pelvis level and no sideways weight shift.
 
-* Landmarks: shoulders, hips, knees, ankles; world landmarks (metres) for every angle, so the
-  numbers do not depend on where the camera is. "Down" is the camera's down: the camera should
-  be roughly level.
+* Landmarks: shoulders, wrists, hips, knees, ankles; world landmarks (metres) for every angle,
+  so the numbers do not depend on where the camera is. "Down" is the camera's down: the camera
+  should be roughly level.
 * Views: behind, in front or oblique see the sideways movements best. From a pure side view the
   leg moves toward the camera; the lift is still estimated from the model's depth, but the small
   hip-hike and trunk-shift angles are not judged (``ViewInfo.unsupported`` says so).
@@ -15,9 +15,9 @@ with the spine neutral, the pelvis level and no sideways weight shift.
 * Per-rep metrics: range of motion and peak lift (deg), peak hip abduction relative to the pelvis
   (deg), hip hike and trunk shift (deg), knee angle (deg), hold at the top, up/down tempo (s).
 * Faults: ``hip_hike`` (the working-side hip rises: the hip line tilts up on that side, so the
-  pelvis hitches instead of the thigh abducting), ``trunk_shift`` (the hips move sideways over
-  the support knee, away from the working leg: a lateral weight shift, seen as the support thigh
-  leaning), ``incomplete_rom`` (less than the usual ~45 deg).
+  pelvis hitches instead of the thigh abducting), ``trunk_shift`` (the trunk moves sideways: the
+  hips over the support knee, seen as the support thigh leaning, or the shoulders over the
+  hands, seen as the arms leaning; either way), ``incomplete_rom`` (less than the usual ~45 deg).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
     views = _FRONTAL
     unilateral = True
     landmarks = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
-                 L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+                 L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_WRIST, L.RIGHT_WRIST)
     phase_metric = "lift_deg"
     metric_views: dict[str, tuple[tuple[str, ...], str]] = {
         "hip_hike": (_FRONTAL, "a hip hitch is a sideways tilt of the hip line, which a side "
@@ -95,12 +95,14 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
         mid_sh = midpoint(w[L.LEFT_SHOULDER], w[L.RIGHT_SHOULDER])
         mid_hip = midpoint(w[L.LEFT_HIP], w[L.RIGHT_HIP])
         a, down = cross_section_axes(mid_sh - mid_hip)
+        mid_wr = midpoint(w[L.LEFT_WRIST], w[L.RIGHT_WRIST])
         out: dict[str, np.ndarray] = {}
         for s in SIDES:
             o = "right" if s == "left" else "left"
             if self.side in SIDES and s != self.side:
                 nan = np.full(len(pts.t_s), np.nan)
-                for k in ("lift", "hip_abduction", "hip_hike", "trunk_shift", "knee_angle"):
+                for k in ("lift", "hip_abduction", "hip_hike", "trunk_shift", "arm_shift",
+                          "knee_angle"):
                     out[f"{k}_{s}_deg"] = nan
                 continue
             hip, knee = pts.side(s, "HIP", True), pts.side(s, "KNEE", True)
@@ -110,8 +112,10 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
             out[f"hip_abduction_{s}_deg"] = hip_abduction(hip, knee, hip_o)
             # hike: the hip line (support -> working hip) from level, + = working hip higher
             out[f"hip_hike_{s}_deg"] = _tilt_up(outward, down, a)
-            # shift: the support thigh's lean toward the working side = hips moved away from it
+            # shift: the support thigh's lean toward the working side = hips moved away from it;
+            # the arms' lean = the shoulders moved sideways over the planted hands
             out[f"trunk_shift_{s}_deg"] = signed_angle_in_plane(knee_o - hip_o, down, outward, a)
+            out[f"arm_shift_{s}_deg"] = signed_angle_in_plane(mid_wr - mid_sh, down, outward, a)
             out[f"knee_angle_{s}_deg"] = joint_angle(hip, knee, pts.side(s, "ANKLE", True))
         return out
 
@@ -136,7 +140,11 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
             return rep.percentile(key, 90, "top") - float(np.median(base))
 
         hike = change(f"hip_hike_{s}_deg")
-        shift = change(f"trunk_shift_{s}_deg")
+        # a shift either way counts: the hips over the support knee, or the shoulders over the
+        # hands (NaN-safe max of the two sizes)
+        shift = float(np.nanmax([abs(change(f"trunk_shift_{s}_deg")),
+                                 abs(change(f"arm_shift_{s}_deg")), -np.inf]))
+        shift = shift if np.isfinite(shift) else float("nan")
         metrics = {
             "peak_hip_abduction_deg": rep.percentile(f"hip_abduction_{s}_deg", 90, "top"),
             "hip_hike_deg": hike,

@@ -5,7 +5,8 @@ inputs), the analyzer's own signal function on that one frame, the same
 :class:`~glutecv.reps.RepCounter` per side as batch, and a :class:`~glutecv.results.FrameState`
 with the overlay angles, counts per side, phase, the one highest-priority cue (held
 ``cue_hold_s`` after the rep that raised it) and the last rep. The view is re-estimated from the
-recent frames about once a second, so the working side and unsupported metrics settle quickly.
+recent frames about once a second; a different view replaces the current one only after it has
+been seen three times in a row, so a camera near a boundary does not switch metrics on and off.
 Importable as ``glutecv.exercises.common.SignalLiveAnalyzer``.
 """
 
@@ -26,8 +27,10 @@ from glutecv.results import CUES, PHASE_NAMES, FrameState, Rep, ViewInfo
 if TYPE_CHECKING:
     from glutecv.exercises.common import SignalAnalyzer
 
-VIEW_WINDOW_S = 3.0     # recent history used to (re-)estimate the view
+VIEW_WINDOW_S = 6.0     # recent history used to (re-)estimate the view
 VIEW_EVERY_S = 1.0      # how often the view is re-estimated
+VIEW_CHANGE_AFTER = 3   # a different view must be seen this many times in a row to replace
+# the current one (hysteresis: a camera near a boundary does not flip metrics on and off)
 
 
 class SignalLiveAnalyzer(LiveAnalyzer):
@@ -55,6 +58,7 @@ class SignalLiveAnalyzer(LiveAnalyzer):
         self._reps: list[Rep] = []
         self._view = ViewInfo()
         self._view_t = -math.inf
+        self._view_votes = 0
         self._cue: str | None = None
         self._cue_until = -math.inf
 
@@ -76,8 +80,18 @@ class SignalLiveAnalyzer(LiveAnalyzer):
         if len(frames) < 3:
             return
         seq = PoseSequence.from_frames(frames, 1, 1)
-        self._view = self.analyzer.detect_view(seq)
+        new = self.analyzer.detect_view(seq)
         self._view_t = t
+
+        def signature(v: ViewInfo) -> tuple:
+            return v.camera, v.orientation, frozenset(v.unsupported)
+
+        if self._view.camera == "unknown" or signature(new) == signature(self._view):
+            self._view, self._view_votes = new, 0
+            return
+        self._view_votes += 1
+        if self._view_votes >= VIEW_CHANGE_AFTER:
+            self._view, self._view_votes = new, 0
 
     def _series(self) -> dict[str, np.ndarray]:
         keys = self._rows[-1].keys() if self._rows else ()

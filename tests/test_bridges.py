@@ -87,6 +87,7 @@ def test_no_valgus_claim_from_a_side_view_even_when_knees_cave():
     res = get_analyzer("glute_bridge").analyze(seq)
     assert len(res.reps) == 3 and not any("knee_valgus" in codes(r) for r in res.reps)
     assert any("knee_valgus not measured" in w for w in res.warnings)
+    assert all(np.isnan(r.metrics["knee_medial_tilt_left_deg"]) for r in res.reps)  # null
 
 
 @pytest.mark.parametrize("free", ["left", "right"])

@@ -165,10 +165,15 @@ class BridgeAnalyzer(SignalAnalyzer):
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         line = self.top(rep, "hip_extension_deg")
         metrics = {"knee_flexion_top_deg": self.top(rep, "knee_flexion_deg"),
-                   "line_deviation_top_deg": line}
+                   "line_deviation_top_deg": self.line_metric(rep, line)}
         faults = self.line_faults(line)
         faults += self.valgus_faults(rep, metrics, SIDES)
         return metrics, faults
+
+    @staticmethod
+    def line_metric(rep: RepWindow, line: float) -> float:
+        """The top line deviation, or NaN (null) when this view cannot judge it."""
+        return np.nan if "lumbar_extension" in rep.view.unsupported else line
 
     def line_faults(self, line: float) -> list[Fault]:
         """incomplete_rom and lumbar_extension from the top line deviation (deg)."""
@@ -188,12 +193,15 @@ class BridgeAnalyzer(SignalAnalyzer):
                       sides: tuple[str, ...]) -> list[Fault]:
         """knee_valgus from the knees' medial tilt at the top (worst working side)."""
         c = self.config
+        if "knee_valgus" in rep.view.unsupported:   # not measured: reported as null
+            for s in sides:
+                metrics[f"knee_medial_tilt_{s}_deg"] = np.nan
+            metrics["knee_separation_ratio"] = np.nan
+            return []
         tilts = {s: self.top(rep, f"knee_medial_tilt_{s}_deg") for s in sides}
         for s, v in tilts.items():
             metrics[f"knee_medial_tilt_{s}_deg"] = v
         metrics["knee_separation_ratio"] = self.top(rep, "knee_separation_ratio")
-        if "knee_valgus" in rep.view.unsupported:
-            return []
         worst = max(tilts, key=lambda s: tilts[s] if np.isfinite(tilts[s]) else -np.inf)
         v = tilts[worst]
         if np.isfinite(v) and v > c.valgus_tilt_deg:

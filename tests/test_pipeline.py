@@ -143,3 +143,16 @@ def test_split_pose_pass_covers_every_frame_once(tmp_path: Path,
     assert split.meta.get("split_at_s") is not None  # it really was split
     np.testing.assert_array_equal(split.t_s, single.t_s)
     assert len(split) == 90
+
+
+def test_large_video_gets_an_annotated_copy_capped_at_1280(tmp_path: Path) -> None:
+    import av
+
+    from tests.pipeline_helpers import write_video
+
+    video = write_video(tmp_path / "wide.mp4", frames=8, width=1600, height=240)
+    analyze_path(video, exercise=any_exercise(), model="lite", out_dir=tmp_path / "out")
+    with av.open(str(tmp_path / "out" / "wide" / "annotated.mp4")) as c:
+        stream = c.streams.video[0]
+        assert (stream.width, stream.height) == (1280, 192)
+    assert playable_frames(tmp_path / "out" / "wide" / "annotated.mp4") == 8

@@ -96,6 +96,16 @@ def test_camera_that_never_opens_or_never_sends() -> None:
     with pytest.raises(CameraError, match="no frame"):
         CameraSource(2, capture_factory=lambda _: silent, open_timeout_s=0.3)
 
+    def hanging_open(_: object) -> FakeCapture:
+        time.sleep(5)
+        return FakeCapture()
+
+    started = time.monotonic()
+    with pytest.raises(CameraError, match="did not open"):
+        CameraSource("rtsp://10.255.255.1/stream", capture_factory=hanging_open,
+                      open_timeout_s=0.3)
+    assert time.monotonic() - started < 2
+
 
 def test_realtime_file_keeps_pace_and_drops_for_a_slow_consumer(tmp_path: Path) -> None:
     path, written = write_video(tmp_path / "rt.mp4", n=30)  # 1 s at 30 fps

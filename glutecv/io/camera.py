@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -59,7 +60,7 @@ class CameraSource(LiveSource):
         self.reconnect_s = float(reconnect_s)
         self._factory = capture_factory or _open_capture
         self._requested = (width, height, fps)
-        self._cap = self._open()
+        self._cap = self._open_within(open_timeout_s)
         if self._cap is None:
             raise CameraError(f"{self.name} cannot be opened (no such device, in use by another "
                               "program, or no permission)")
@@ -74,6 +75,18 @@ class CameraSource(LiveSource):
                               f"{open_timeout_s:.0f} s")
         self.height, self.width = first.image.shape[:2]
         self._first: Frame | None = first
+
+    def _open_within(self, timeout_s: float) -> Any | None:
+        """:meth:`_open` on a helper thread, so an unreachable stream URL cannot hang us."""
+        box: list[Any] = []
+        opener = threading.Thread(target=lambda: box.append(self._open()), daemon=True,
+                                  name="glutecv-camera-open")
+        opener.start()
+        opener.join(timeout_s)
+        if opener.is_alive():
+            raise CameraError(f"{self.name} did not open within {timeout_s:.0f} s "
+                              "(unreachable stream?)")
+        return box[0] if box else None
 
     def _open(self) -> Any | None:
         cap = self._factory(self.target)

@@ -140,3 +140,14 @@ def test_nobody_in_view_gives_no_reps_and_a_warning():
     seq = km.add_dropouts(seq, [(0.0, 1e9)])
     res = get_analyzer("glute_bridge").analyze(seq)
     assert res.reps == () and "no person was detected in any frame" in res.warnings
+
+
+@pytest.mark.parametrize("fps", [24.0, 60.0])
+def test_counts_through_outliers_and_variable_frame_timing(fps):
+    seq, specs, _ = bridge_clip(4, "side_right", fps=fps, noise_px=2.0, seed=8)
+    seq = km.jitter_timestamps(km.add_outliers(seq, fraction=0.02, magnitude_px=60, seed=8),
+                               sd_s=0.25 / fps, seed=8)
+    res = get_analyzer("glute_bridge").analyze(seq)
+    assert len(res.reps) == 4
+    assert not any(codes(r) for r in res.reps)
+    assert all(abs(r.metrics["line_deviation_top_deg"]) < 6 for r in res.reps)

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from glutecv.io.video import VideoSource
+from glutecv.landmarks import NUM_LANDMARKS
 from glutecv.pose.estimator import PoseEstimator
 from glutecv.pose.tracking import select_person
 from glutecv.pose.types import PoseFrame, PoseSequence
@@ -38,26 +41,24 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
                      max_frames=max_frames) as source, \
             PoseEstimator(model, num_poses=num_poses) as estimator:
         total = source.frame_count if max_frames is None else min(max_frames, source.frame_count)
-        rows: list[list[PoseFrame]] = []  # every body found, per frame
-        times: list[tuple[float, int]] = []
+        buffer = PoseBuffer(total + 16)
+        candidates: list[list[PoseFrame]] = []  # every body per frame (num_poses > 1 only)
         for frame in source:
             if num_poses == 1:
-                pose = estimator.estimate(frame)
-                rows.append([pose] if pose.detected else [])
+                buffer.append(estimator.estimate(frame))
             else:
-                rows.append(estimator.detect_all(frame))
-            times.append((frame.t_s, frame.index))
+                candidates.append(estimator.detect_all(frame))
+                buffer.append(PoseFrame.missing(frame.t_s, frame.index))
             if progress is not None:
-                progress(len(rows), max(total, len(rows)))
+                progress(buffer.n, max(total, buffer.n))
         meta = sequence_meta(path, source, estimator)
-        if num_poses == 1:
-            chosen: list[PoseFrame | None] = [r[0] if r else None for r in rows]
-        else:
-            chosen, selection = select_person(rows, source.width, source.height)
+        if num_poses > 1:
+            chosen, selection = select_person(candidates, source.width, source.height)
             meta["people"]["selection"] = selection.to_dict()
-        frames = [c if c is not None else PoseFrame.missing(t, i)
-                  for c, (t, i) in zip(chosen, times, strict=True)]
-        sequence = PoseSequence.from_frames(frames, source.width, source.height, meta)
+            for i, pose in enumerate(chosen):
+                if pose is not None:
+                    buffer.put(i, pose)
+        sequence = buffer.to_sequence(source.width, source.height, meta)
     found = int(sequence.detected.sum())
     if len(sequence) and found == 0:
         log.warning("%s: nobody was found in any of its %d frames", path.name, len(sequence))
@@ -68,6 +69,44 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
         log.warning("%s: more than one person in view in %d frames; followed the one who moves "
                     "most", path.name, estimator.people.multi_person_frames)
     return sequence
+
+
+class PoseBuffer:
+    """Rows of a PoseSequence in preallocated arrays that grow by half when full.
+
+    An hour of video is ~108,000 rows of ~2 KB: kept as arrays (not per-frame objects) the
+    memory stays proportional to the landmarks alone.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.n = 0
+        self._alloc(max(16, int(capacity)))
+
+    def _alloc(self, capacity: int) -> None:
+        old = getattr(self, "_arrays", None)
+        shapes = {"t_s": (), "image": (NUM_LANDMARKS, 3), "world": (NUM_LANDMARKS, 3),
+                  "visibility": (NUM_LANDMARKS,), "presence": (NUM_LANDMARKS,)}
+        self._arrays = {k: np.full((capacity, *shape), np.nan) for k, shape in shapes.items()}
+        if old is not None:
+            for k, arr in old.items():
+                self._arrays[k][: self.n] = arr[: self.n]
+
+    def append(self, pose: PoseFrame) -> None:
+        if self.n == len(self._arrays["t_s"]):
+            self._alloc(self.n + self.n // 2 + 16)
+        self.put(self.n, pose)
+        self.n += 1
+
+    def put(self, i: int, pose: PoseFrame) -> None:
+        """Write ``pose`` into row ``i`` (already appended or the next one)."""
+        a = self._arrays
+        a["t_s"][i] = pose.t_s
+        a["image"][i], a["world"][i] = pose.image, pose.world
+        a["visibility"][i], a["presence"][i] = pose.visibility, pose.presence
+
+    def to_sequence(self, width: int, height: int, meta: dict[str, Any]) -> PoseSequence:
+        rows = {k: v[: self.n].copy() for k, v in self._arrays.items()}
+        return PoseSequence(**rows, width=int(width), height=int(height), meta=meta)
 
 
 def sequence_meta(path: Path, source: VideoSource, estimator: PoseEstimator) -> dict[str, Any]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from analysis_core_helpers import bridge_clip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glutecv import kinematics as km
 from glutecv.errors import UnknownNameError
@@ -151,3 +155,25 @@ def test_counts_through_outliers_and_variable_frame_timing(fps):
     assert len(res.reps) == 4
     assert not any(codes(r) for r in res.reps)
     assert all(abs(r.metrics["line_deviation_top_deg"]) < 6 for r in res.reps)
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(BRIDGES))
+def test_property_garbage_landmarks_never_crash_or_report_non_finite(seed, name):
+    rng = np.random.default_rng(seed)
+    seq, _, _ = bridge_clip(2, "side_left", noise_px=0.0)
+    n = len(seq)
+    image = seq.image + rng.normal(0, rng.uniform(0, 200), seq.image.shape)
+    image[rng.random(image.shape) < 0.1] = np.nan
+    image[rng.random(image.shape) < 0.01] = np.inf
+    vis = rng.random((n, 33)) if rng.random() < 0.5 else seq.visibility
+    garbage = seq.with_arrays(image=image, visibility=vis,
+                              world=seq.world + rng.normal(0, 0.3, seq.world.shape))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = get_analyzer(name).analyze(garbage)
+    for r in res.reps:
+        assert np.isfinite([r.start_s, r.peak_s, r.end_s]).all()
+        assert all(np.isfinite([f.value, f.threshold]).all() for f in r.faults)
+        assert np.isfinite(r.metrics["range_of_motion_deg"])

@@ -12,7 +12,9 @@ body frame (x left, y superior, z anterior; see :mod:`glutecv.kinematics.body`) 
 Camera presets (:func:`camera_for`) name where the camera stands relative to the body:
 ``front`` (standing: in front; supine: at the feet, raised; side-lying: in front of the belly;
 quadruped: at the head), ``back``, ``side_left`` / ``side_right`` (``side`` = ``side_left``),
-``oblique`` (between front and the left side), ``oblique_right``, ``above``.
+``oblique`` (between front and the left side), ``oblique_right``, ``above``. A view whose
+direction is vertical for the orientation (``side_left`` of a side-lying body points at the
+ceiling) becomes a camera overhead. Every camera is raised ``elevation_deg`` and level (no roll).
 Image landmarks follow BlazePose: x right, y down in pixels, z = depth relative to the hips in
 pixel scale; world landmarks are metres in camera axes (x right, y down, z away) around the
 mid-hip, like BlazePose's world landmarks.

@@ -94,7 +94,12 @@ def real_part(rows: list[dict[str, str]], known: set[str]) -> dict[str, Any]:
             clips.append(entry)
             continue
         t0 = time.perf_counter()
-        analysis = get_analyzer(ex).analyze(seq)
+        try:
+            analysis = get_analyzer(ex).analyze(seq)
+        except Exception as exc:  # a broken analyzer is a finding, not a crash of the table
+            entry.update(predicted=None, status=f"analyzer error: {exc!r}")
+            clips.append(entry)
+            continue
         entry["analyze_s"] = round(time.perf_counter() - t0, 3)
         entry["predicted"] = len(analysis.reps)
         entry["rep_peaks_s"] = [round(r.peak_s, 2) for r in analysis.reps]
@@ -110,6 +115,7 @@ def real_part(rows: list[dict[str, str]], known: set[str]) -> dict[str, Any]:
             entry["cause"] = KNOWN_CAUSES.get(row["file"], "unexplained")
         clips.append(entry)
     scored = [c for c in clips if c["predicted"] is not None]
+    errors = [c for c in clips if c["status"].startswith("analyzer error")]
     n = len(scored)
     exact = sum(c["predicted"] == c["label"] for c in scored)
     within = sum(abs(c["predicted"] - c["label"]) <= 1 for c in scored)
@@ -122,7 +128,8 @@ def real_part(rows: list[dict[str, str]], known: set[str]) -> dict[str, Any]:
     return {
         "clips": clips,
         "scored": n,
-        "missing_landmarks": len(clips) - n,
+        "missing_landmarks": len(clips) - n - len(errors),
+        "analyzer_errors": len(errors),
         "exact_pct": round(100 * exact / n, 1) if n else math.nan,
         "within_one_pct": round(100 * within / n, 1) if n else math.nan,
         "by_exercise": by_ex,
@@ -161,6 +168,8 @@ def print_real(part: dict[str, Any]) -> None:
     for c in part["clips"]:
         pred = "-" if c["predicted"] is None else str(c["predicted"])
         extra = c["status"]
+        if c.get("rep_peaks_s") is not None and c["status"] != "exact":
+            extra += f" (peaks {c['rep_peaks_s']})"
         if c.get("faults_noted"):
             extra += f"; noted {c['faults_noted']} flagged {c['noted_faults_flagged']}"
         if c.get("cause"):
@@ -188,9 +197,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="pose the synthetic samples that have no cached landmarks")
     parser.add_argument("--model", default="full", help="pose model for --extract")
     args = parser.parse_args(argv)
-    from glutecv.exercises import available
+    from glutecv.exercises import names
 
-    known = set(available())
+    known = set(names())
     rows = load_labels()
     report: dict[str, Any] = {"generated_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                              time.gmtime())}

@@ -27,6 +27,7 @@ from glutecv.exercises._shots import ShotCountingMixin
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals, step_rise
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.exercises.squat import lockout_value, valgus_faults
+from glutecv.filters import BatchFilterConfig
 from glutecv.reps import RepCounterConfig, RepEvent
 from glutecv.results import Fault, Rep, ViewInfo
 from glutecv.view import METRIC_VIEWS
@@ -62,6 +63,11 @@ class LungeConfig:
         min_rom=30.0, enter_rise=20.0, return_fraction=0.35, min_duration_s=0.4,
         max_duration_s=20.0))
     min_visibility: float = 0.2  # a knee hidden behind the other leg is still placed sensibly
+    # Landmark gaps up to 0.6 s are interpolated (the default 0.3 s): at the bottom of a lunge
+    # the far knee can hide behind the front leg for about half a second, and a gap in the knee
+    # signal longer than the counter bridges would drop the rep.
+    filter: BatchFilterConfig = field(default_factory=lambda: BatchFilterConfig(
+        max_gap_s=0.6, min_visibility=0.2))
 
 
 class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):

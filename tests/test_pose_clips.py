@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from io_helpers import clip, write_video
-from pose_helpers import container_times, require_model
+from pose_helpers import cli_logging, container_times, require_model  # noqa: F401
 
+from glutecv import __version__
+from glutecv.cli import main
 from glutecv.io.video import VideoSource
 from glutecv.landmarks import Landmark
 from glutecv.pose.extract import extract_sequence
@@ -17,13 +19,14 @@ from glutecv.pose.types import PoseSequence
 
 HIPS_KNEES = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP, Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE]
 
-# (clip, frames to read, upright width, height): a side-view glute bridge, a front-view squat,
-# a portrait phone clip and an animated GIF. Short segments keep the suite fast.
+# (clip, seconds to read, frames that gives, upright width, height): a side-view glute
+# bridge, a front-view squat, a portrait phone clip and an animated GIF. Short segments keep
+# the suite fast.
 CLIPS = [
-    ("glute_bridge/frank_side.mp4", None, 500, 380),
-    ("squat/kaiakol_correct_007.mp4", None, 1280, 720),
-    ("glute_bridge/ndnam_home.mp4", 45, 1080, 1920),
-    ("clamshell/chloe_sidelying_gif.gif", None, 540, 540),
+    ("glute_bridge/frank_side.mp4", None, None, 500, 380),
+    ("squat/kaiakol_correct_007.mp4", None, None, 1280, 720),
+    ("glute_bridge/ndnam_home.mp4", 1.5, 45, 1080, 1920),
+    ("clamshell/chloe_sidelying_gif.gif", None, None, 540, 540),
 ]
 
 
@@ -40,12 +43,16 @@ def _check_landmarks(seq: PoseSequence, min_found: float = 0.95, margin: float =
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("rel", "limit", "width", "height"), CLIPS)
-def test_shared_clip_rows_times_and_person(rel: str, limit: int | None, width: int,
-                                           height: int) -> None:
+@pytest.mark.parametrize(("rel", "end_s", "limit", "width", "height"), CLIPS)
+def test_glutecv_pose_on_shared_clips(rel: str, end_s: float | None, limit: int | None,
+                                      width: int, height: int, tmp_path: Path,
+                                      cli_logging) -> None:  # noqa: F811
     require_model("full")
     path = clip(rel)
-    seq = extract_sequence(path, "full", max_frames=limit)
+    out = tmp_path / "landmarks.npz"
+    argv = ["-q", "pose", str(path), "-o", str(out)] + (["--end", str(end_s)] if end_s else [])
+    assert main(argv) == 0
+    seq = PoseSequence.load_npz(out)
     reference = container_times(path, limit)
     assert len(seq) == len(reference)  # one row per decoded frame
     np.testing.assert_allclose(seq.t_s, reference, atol=1e-9)
@@ -54,6 +61,7 @@ def test_shared_clip_rows_times_and_person(rel: str, limit: int | None, width: i
     _check_landmarks(seq)
     assert seq.meta["model"] == "full" and len(seq.meta["model_sha256"]) == 64
     assert seq.meta["video"]["frames_decoded"] == len(seq)
+    assert seq.meta["glutecv_version"] == __version__
 
 
 @pytest.mark.slow

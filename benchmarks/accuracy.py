@@ -39,7 +39,33 @@ from accuracy_synth import synth_part  # noqa: E402
 
 # Causes of the remaining misses on real clips, found by looking at the clip and its signals.
 # A miss not listed here is reported as "unexplained".
-KNOWN_CAUSES: dict[str, str] = {}
+KNOWN_CAUSES: dict[str, str] = {
+    "lunge/chauhan_barbell.mp4": (
+        "unracking and stepping back into the split stance (1.7-4.6 s) bends the front knee "
+        "~60 deg and is counted as a first, shallow rep (peak 4.1 s); the labeller starts at the "
+        "first loaded rep (7.5 s)"),
+    "lunge/prakhar_walking.mp4": (
+        "as the subject walks up to the camera and fills the frame (5.3-6.1 s) the right knee's "
+        "landmarks jump (flexion 44 -> 94 -> 57 deg within 0.5 s): a false rep peaking at 5.9 s; "
+        "the unfinished last lunge (bottom 6.4 s) is correctly not counted"),
+    "lunge/rnhrn_banded_stepup.mp4": (
+        "the exerciser is small, far behind the talking coach, and his left leg is hidden "
+        "behind the box (visibility < 0.2 at 0-1.8, 3.9-4.8 and 6.9-7.7 s): the first step-up "
+        "(0.5-1.6 s) falls in a landmark gap, so only 2 of 3 are seen"),
+    "lunge/slayer_stepup.mp4": (
+        "the 3-16.8 s set-up with the foot held on the bench reads as the bottom of one long "
+        "first 'rep' that the first real step-up (17.6 s) closes, so 7 step-ups count as 6; "
+        "no frame shows both feet on the floor with straight knees, so the step-up (hip rise) "
+        "mode cannot calibrate the floor height"),
+    "squat/kaiakol_correct_011.mp4": (
+        "two people: the pose tracker switches from the squatting woman to the standing coach "
+        "at 0.27 s (landmarks jump to him; his knees stay straight), so the rep is never seen"),
+    "squat/techbusa_squats.mp4": (
+        "LABEL LIKELY WRONG: the second counted rep is real: the descent is filmed in the wide "
+        "shot (knee flexion 10 -> 92 deg, 15.0-15.85 s), the hard cut at 15.87 s continues in "
+        "the side close-up at the bottom (107-111 deg, 15.9-17.1 s) and the person stands by "
+        "17.7 s; the label calls the close-up a partial rep"),
+}
 
 # Keywords in form_notes that name a fault, with phrases that negate them.
 FAULT_WORDS: dict[str, re.Pattern[str]] = {

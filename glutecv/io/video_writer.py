@@ -30,7 +30,7 @@ log = logging.getLogger("glutecv.io.video_writer")
 
 TIME_BASE = Fraction(1, 90000)  # the usual MP4 video clock: exact for 24/25/30/29.97/60 fps
 DEFAULT_CRF = 23  # x264's default quality: visually clean overlays at modest size
-DEFAULT_PRESET = "veryfast"  # ~3x faster than "medium" at ~10% larger files
+DEFAULT_PRESET = "superfast"  # 720p: ~7.8 ms CPU a frame (veryfast ~9.9, ultrafast ~5.5 at 2x size)
 _STOP = object()
 
 

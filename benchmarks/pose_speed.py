@@ -7,7 +7,9 @@ For each model, on the same frames:
 - ``e2e_fps``: decode + model, with decoding on the prefetch thread (what ``glutecv pose``
   does; decode included);
 - ``e2e_inline_fps``: decode + model on one thread (shows what the prefetch thread buys);
-- ``load_s``: creating the landmarker.
+- ``load_s``: creating the landmarker;
+- ``cpu_ms_per_frame``: CPU time of the model-only run per frame (all threads; less sensitive
+  to other jobs on the machine than frames per second).
 
     .venv/bin/python benchmarks/pose_speed.py [--clip PATH] [--frames 240] [--models lite full]
 
@@ -46,9 +48,10 @@ def run_model(model: str, clip: Path, frames: int) -> dict[str, float]:
     t0 = time.perf_counter()
     with PoseEstimator(model) as est:
         load_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         found = sum(est.estimate(f).detected for f in decoded)
         infer = len(decoded) / (time.perf_counter() - t0)
+        infer_cpu_ms = (time.process_time() - c0) * 1000 / len(decoded)
     del decoded
     e2e = {}
     for name, prefetch in (("e2e_fps", 4), ("e2e_inline_fps", 0)):
@@ -61,6 +64,7 @@ def run_model(model: str, clip: Path, frames: int) -> dict[str, float]:
     return {"load_s": round(load_s, 3), "infer_fps": round(infer, 1),
             "e2e_fps": round(e2e["e2e_fps"], 1),
             "e2e_inline_fps": round(e2e["e2e_inline_fps"], 1),
+            "cpu_ms_per_frame": round(infer_cpu_ms, 1),
             "found_fraction": round(found / max(1, frames), 3)}
 
 
@@ -86,16 +90,17 @@ def main(argv: list[str] | None = None) -> int:
     rows = {}
     for model in args.models:
         runs = [run_model(model, args.clip, frames) for _ in range(max(1, args.repeat))]
-        rows[model] = {key: (min if key == "load_s" else max)(r[key] for r in runs)
-                       for key in runs[0]}
+        rows[model] = {key: (min if key in ("load_s", "cpu_ms_per_frame") else max)(
+            r[key] for r in runs) for key in runs[0]}
         rows[model]["decode_fps"] = round(dec, 1)
     print(f"clip: {args.clip.name} {info.width}x{info.height} @ {info.fps:.2f} fps, "
           f"{frames} frames; decode alone {dec:.0f} fps")
     print(f"{'model':6s} {'load s':>7s} {'model only':>11s} {'decode+model':>13s} "
-          f"{'(inline)':>9s} {'found':>6s}")
+          f"{'(inline)':>9s} {'CPU ms/frame':>13s} {'found':>6s}")
     for model, r in rows.items():
         print(f"{model:6s} {r['load_s']:7.2f} {r['infer_fps']:11.1f} {r['e2e_fps']:13.1f} "
-              f"{r['e2e_inline_fps']:9.1f} {r['found_fraction']:6.1%}")
+              f"{r['e2e_inline_fps']:9.1f} {r['cpu_ms_per_frame']:13.1f} "
+              f"{r['found_fraction']:6.1%}")
     write_json(RESULTS, {
         "clip": args.clip.name, "width": info.width, "height": info.height, "fps": info.fps,
         "frames": frames, "decode_fps": round(dec, 1), "models": rows,

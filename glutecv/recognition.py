@@ -96,10 +96,12 @@ def _peak_frames(signal: np.ndarray, fraction: float = 0.8) -> np.ndarray:
 
 
 def upright_fraction(seq: PoseSequence, min_visibility: float = 0.2) -> float:
-    """Fraction of posed frames in which a leg stands upright under the hips (image): the shank
-    points down (ankle below the knee by ``UPRIGHT_SHANK_RATIO`` of its length; on hands and
-    knees it lies flat) and the hip is above the ankle by ``UPRIGHT_LEG_RATIO`` of the leg."""
-    p = visible_points(seq, _POINTS, min_visibility)
+    """Fraction of posed frames in which a leg stands upright under the hips, from world
+    landmarks (camera axes, y down: a roughly level camera): the shank points down (ankle below
+    the knee by ``UPRIGHT_SHANK_RATIO`` of its length; on hands and knees it lies flat) and the
+    hip is above the ankle by ``UPRIGHT_LEG_RATIO`` of the leg (lying, filmed from the feet,
+    the hips look above the feet in the image but are not in the world)."""
+    p = visible_points(seq, _POINTS, min_visibility, space="world")
     votes = []
     for s in ("LEFT", "RIGHT"):
         hip, knee, ankle = p[L[f"{s}_HIP"]], p[L[f"{s}_KNEE"]], p[L[f"{s}_ANKLE"]]

@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from glutecv.exercises.base import ExerciseAnalysis
-from glutecv.filters import frame_rate, smooth_sequence
+from glutecv.filters import BatchFilterConfig, frame_rate, smooth_track
 from glutecv.landmarks import Landmark as L
 from glutecv.pose.types import PoseSequence
 from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
@@ -92,6 +92,26 @@ def count_shot(t: np.ndarray, x: np.ndarray, cfg: RepCounterConfig, side: str,
     return count_reps(t, x, cfg, side)
 
 
+def smooth_landmarks(seq: PoseSequence, landmarks: tuple[L, ...],
+                     config: BatchFilterConfig) -> PoseSequence:
+    """:func:`glutecv.filters.smooth_sequence` for only the ``landmarks`` an analyzer reads
+    (the others are left as they are): the same gating, outlier rejection, gap filling and
+    zero-phase low-pass, at a third of the cost for a typical analyzer."""
+    if len(seq) < 2:
+        return seq
+    vis = np.nan_to_num(seq.visibility, nan=0.0)
+    image, world, new_vis = seq.image.copy(), seq.world.copy(), seq.visibility.copy()
+    for lm in landmarks:
+        seen = vis[:, lm] >= config.min_visibility
+        for arr in (image, world):
+            for c in range(3):
+                arr[:, lm, c] = smooth_track(seq.t_s, np.where(seen, arr[:, lm, c], np.nan),
+                                             config)
+        filled = ~seen & np.isfinite(image[:, lm, 0])
+        new_vis[:, lm] = np.where(filled, config.min_visibility, seq.visibility[:, lm])
+    return seq.with_arrays(image=image, world=world, visibility=new_vis)
+
+
 class ShotCountingMixin:
     """``analyze`` of :class:`~glutecv.exercises.common.SignalAnalyzer`, shot by shot.
 
@@ -110,7 +130,7 @@ class ShotCountingMixin:
         bounds = [0, *find_cuts(seq), n]
         series: dict[str, np.ndarray] = {}
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            shot = smooth_sequence(seq.slice(a, b), me.filter_config())
+            shot = smooth_landmarks(seq.slice(a, b), tuple(me.landmarks), me.filter_config())
             pts = Points.from_pose(shot, me.landmarks, me.min_visibility)
             for k, v in me.signals(pts, view).items():
                 series.setdefault(k, np.full(n, np.nan))[a:b] = np.asarray(v, float).reshape(-1)

@@ -4,7 +4,9 @@ Everything is decided per frame from landmarks and then summarised over the clip
 majority over frames with a pose), so a few bad frames do not flip the answer.
 
 * Orientation (standing, supine, side_lying, quadruped) from world landmarks (image as a
-  fallback), assuming a roughly level camera: a near-vertical trunk is standing; a lying
+  fallback), assuming a roughly level camera: a near-vertical trunk, or one leaning forward
+  less than 75 deg toward the knees over feet well below the hips (a deep squat),
+  is standing; a lying
   trunk with the hips stacked one above the other is side-lying; a lying trunk with the
   knees well below the hips and the wrists below the shoulders is quadruped; other lying
   poses are supine.
@@ -104,8 +106,21 @@ def _orientation_votes(seq: PoseSequence, min_visibility: float) -> np.ndarray:
             wrist_y = np.fmax(p[L.LEFT_WRIST][..., 1], p[L.RIGHT_WRIST][..., 1])
             knees_below = (knee_y - mid_hip[..., 1]) > 0.5 * trunk_len
             wrists_below = (wrist_y - mid_sh[..., 1]) > 0.5 * trunk_len
+            ankle_y = np.fmax(p[L.LEFT_ANKLE][..., 1], p[L.RIGHT_ANKLE][..., 1])
+            # a deep squat or hip hinge: shoulders above the hips but leaning far forward,
+            # feet well below the hips (a bridge has its shoulders BELOW the hips, > 90 deg)
+            knee_top = np.fmin(p[L.LEFT_KNEE][..., 1], p[L.RIGHT_KNEE][..., 1])
+            # the trunk leans toward the knees (a squat), not away from them (a thrust)
+            horiz = [0, 2] if world else [0]
+            to_sh = (mid_sh - mid_hip)[..., horiz]
+            to_knee = (midpoint(p[L.LEFT_KNEE], p[L.RIGHT_KNEE]) - mid_hip)[..., horiz]
+            over_knees = np.sum(to_sh * to_knee, axis=-1) > 0
+            leaning = (trunk_deg >= STANDING_MAX_TRUNK_DEG) & (trunk_deg < 75.0) & (
+                (ankle_y - mid_hip[..., 1]) > 0.6 * trunk_len) & over_knees & (
+                # ...and knees not high above the hips (that is a hip thrust's bottom)
+                (mid_hip[..., 1] - knee_top) < 0.25 * trunk_len)
             ok = np.isfinite(trunk_deg) & mask
-            standing = ok & ((trunk_deg < STANDING_MAX_TRUNK_DEG)
+            standing = ok & ((trunk_deg < STANDING_MAX_TRUNK_DEG) | leaning
                              | (trunk_deg > 180 - STANDING_MAX_TRUNK_DEG))
         lying = ok & ~standing
         four = knees_below & wrists_below

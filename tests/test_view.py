@@ -66,3 +66,18 @@ def test_empty_and_undetected_sequences():
                           visibility=np.zeros_like(seq.visibility))
     assert detect_view(nan) == ViewInfo()
     assert detect_view(seq.slice(0, 0)) == ViewInfo()
+
+
+def test_deep_squat_leaning_forward_is_still_standing():
+    legs = km.LegAngles(hip_flexion=110, knee_flexion=120, ankle_dorsiflexion=30)
+    squat = km.BodyPose(left_leg=legs, right_leg=legs, pelvis_tilt=55,
+                        left_arm=km.ArmAngles(shoulder_flexion=90),
+                        right_arm=km.ArmAngles(shoulder_flexion=90))
+    v = detect_view(km.make_sequence(squat, T, "standing", "side_left"))
+    assert v.orientation == "standing"
+
+
+def test_hip_thrust_on_a_bench_is_supine_at_the_bottom_too():
+    pose, root, _ = km.bridge_pose(np.zeros(T.size), bench_height=0.4, bottom_hip_height=0.12)
+    v = detect_view(km.make_sequence(pose, T, "supine", "side_left", root=root))
+    assert v.orientation == "supine"

@@ -94,19 +94,24 @@ class _Bars:
             self.main.close()
 
 
-def format_table(outcomes: list[Any]) -> str:
-    """The end-of-batch table: video, exercise, reps, faults, status."""
+def format_table(outcomes: list[Any], note_width: int = 60) -> str:
+    """The end-of-batch table: video, exercise, reps, faults (on all reps), status, note."""
     from pathlib import Path
 
-    rows = [("video", "exercise", "reps", "faults", "status")]
+    rows = [("video", "exercise", "reps", "faults", "status", "note")]
     for o in outcomes:
         status = o.status if o.status != "failed" else "FAILED"
         src = Path(o.source)
         name = f"{src.parent.name}/{src.name}" if src.name == "landmarks.npz" else src.name
+        note = o.message
+        for prefix in (f"{o.source}: ", f"{src.name}: "):
+            note = note.removeprefix(prefix)
+        if len(note) > note_width:
+            note = note[: note_width - 3] + "..."
         rows.append((name, o.exercise or "-", str(o.reps) if o.exercise else "-",
-                     str(o.faults) if o.exercise else "-", status))
-    widths = [max(len(r[c]) for r in rows) for c in range(5)]
-    lines = ["  ".join(cell.ljust(w) if c in (0, 1, 4) else cell.rjust(w)
+                     str(o.faults) if o.exercise else "-", status, note))
+    widths = [max(len(r[c]) for r in rows) for c in range(6)]
+    lines = ["  ".join(cell.ljust(w) if c in (0, 1, 4, 5) else cell.rjust(w)
                        for c, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

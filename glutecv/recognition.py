@@ -116,6 +116,28 @@ def upright_fraction(seq: PoseSequence, min_visibility: float = 0.2) -> float:
     return float(np.mean((votes[0] | votes[1])[seen]))
 
 
+def lying_orientation(seq: PoseSequence) -> str:
+    """``quadruped``, ``side_lying`` or ``supine`` from world landmarks (y down), for a body
+    that is not standing: on hands and knees the knees are under the hips and the wrists under
+    the shoulders; lying on the side the hips are stacked (the hip line mostly vertical)."""
+    w = visible_points(seq, _POINTS + (L.LEFT_WRIST, L.RIGHT_WRIST), 0.2, space="world")
+    hip = midpoint(w[L.LEFT_HIP], w[L.RIGHT_HIP])
+    sh = midpoint(w[L.LEFT_SHOULDER], w[L.RIGHT_SHOULDER])
+    thigh = _med(segment_length(w[L.LEFT_HIP], w[L.LEFT_KNEE]))
+    knee_y = np.fmax(w[L.LEFT_KNEE][:, 1], w[L.RIGHT_KNEE][:, 1])
+    wrist_y = np.fmax(w[L.LEFT_WRIST][:, 1], w[L.RIGHT_WRIST][:, 1])
+    hip_line = w[L.LEFT_HIP] - w[L.RIGHT_HIP]
+    with np.errstate(invalid="ignore"):
+        stacked = _med(np.abs(hip_line[:, 1]) / np.linalg.norm(hip_line, axis=-1))
+        knees_under = _med(knee_y - hip[:, 1]) / thigh
+        wrists_under = _med(wrist_y - sh[:, 1]) / thigh
+    if math.isfinite(stacked) and stacked > 0.7:
+        return "side_lying"
+    if knees_under > 0.5 and wrists_under > 0.5:
+        return "quadruped"
+    return "supine"
+
+
 def _standing(seq: PoseSequence, o_conf: float) -> Recognition:
     w = visible_points(seq, _POINTS, 0.2, space="world")
     flex = {s: flexion_angle(w[L[f"{s}_SHOULDER"]], w[L[f"{s}_HIP"]], w[L[f"{s}_KNEE"]])
@@ -203,6 +225,10 @@ def recognise(seq: PoseSequence) -> Recognition:
     # "supine" (or an unknown) call is corrected
     if up >= UPRIGHT_FRACTION and orientation in ("supine", "unknown"):
         orientation, o_conf = "standing", up
+    elif orientation == "standing" and up < 1 - UPRIGHT_FRACTION:
+        # "standing" from the image, but the legs never stand under the hips in the world
+        # (e.g. a quadruped filmed from behind, its trunk foreshortened to look upright)
+        orientation, o_conf = lying_orientation(seq), 1 - up
     elif orientation == "standing":
         o_conf = max(o_conf, up)
     if orientation == "standing":

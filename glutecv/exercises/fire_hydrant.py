@@ -17,7 +17,8 @@ with the spine neutral, the pelvis level and no sideways weight shift.
 * Faults: ``hip_hike`` (the working-side hip rises: the hip line tilts up on that side, so the
   pelvis hitches instead of the thigh abducting), ``trunk_shift`` (the trunk moves sideways: the
   hips over the support knee, seen as the support thigh leaning, or the shoulders over the
-  hands, seen as the arms leaning; either way), ``incomplete_rom`` (less than the usual ~45 deg).
+  hands, seen as the arms leaning; either way), ``incomplete_rom`` (the thigh's peak lift is
+  short of the usual ~45 deg).
 """
 
 from __future__ import annotations
@@ -49,14 +50,19 @@ class FireHydrantConfig:
     """Fire hydrant thresholds (degrees)."""
 
     # The fire hydrant abducts the thigh to about 45 deg (issue 4 brief; usual coaching); 10 deg
-    # of slack for landmark noise: a lift under 35 deg is short of the range.
+    # of slack for landmark noise: a PEAK lift under 35 deg is short of the range. The peak, not
+    # peak - rest: on a rendered clip with known angles BlazePose read the resting thigh 23 deg
+    # out (truth 0) from behind but the top within 1 deg (46.8 vs 46.8).
     min_lift_deg: float = 35.0
-    # The pelvis should stay level; a hip line tilting up more than 10 deg on the working side is
-    # a hitch (twice the ~5 deg noise of the hip line from world landmarks).
-    max_hip_hike_deg: float = 10.0
-    # The hips should stay over the support knee; a support-thigh lean of more than 10 deg
-    # (~8 cm at the hip for a 45 cm thigh) is a visible lateral weight shift.
-    max_trunk_shift_deg: float = 10.0
+    # The pelvis should stay level. BlazePose's working-side hip landmark rises with the lifting
+    # thigh: clean reps read 24-28 deg of hip-line tilt (a real clip and a render with a level
+    # pelvis), a render with a true 15 deg hitch read 30. Above 30 deg it is called a hitch;
+    # smaller hitches are not detectable from the landmarks (see the README's limits).
+    max_hip_hike_deg: float = 30.0
+    # The trunk should stay over the support knee and hands. A support-thigh (or arm) lean of
+    # more than 18 deg (~14 cm at the hip for a 45 cm thigh) is a visible shift: clean reps read
+    # 2-5 deg on a render and up to 16 deg on a real banded clip; a true 15 deg shift read 28.
+    max_trunk_shift_deg: float = 18.0
     # Rep counter on the lift: a rep lifts at least 20 deg (shifting weight or adjusting a knee
     # moves the thigh < 10 deg), and the thigh must point more than 15 deg outward (the support
     # leg swings back from leaning inward when the weight returns: that is not a rep of it);
@@ -160,10 +166,10 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
             faults.append(fault("trunk_shift", shift, cfg.max_trunk_shift_deg, "deg",
                                 f"the hips shifted {shift:.0f} deg away from the working leg; "
                                 "keep the trunk still"))
-        rom = rep.event.rom
-        if rom < cfg.min_lift_deg:
-            faults.append(fault("incomplete_rom", rom, cfg.min_lift_deg, "deg",
-                                f"the thigh lifted only {rom:.0f} deg (aim for about 45)"))
+        peak = rep.event.peak_value
+        if peak < cfg.min_lift_deg:
+            faults.append(fault("incomplete_rom", peak, cfg.min_lift_deg, "deg",
+                                f"the thigh lifted only {peak:.0f} deg (aim for about 45)"))
         return metrics, faults
 
 

@@ -6,11 +6,12 @@ Everything is generated in a tmp folder with PyAV or numpy; shared clips are onl
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,18 +36,21 @@ def shared_clip(rel: str) -> Path:
 # --- media -----------------------------------------------------------------------------------
 def grey_frames(n: int, width: int, height: int) -> list[np.ndarray]:
     """``n`` BGR frames of a moving bright box on grey: nobody in them."""
-    frames = []
+    return list(iter_grey_frames(n, width, height))
+
+
+def iter_grey_frames(n: int, width: int, height: int) -> Iterator[np.ndarray]:
+    """The frames of :func:`grey_frames`, one at a time (long videos without the memory)."""
     for i in range(n):
         img = np.full((height, width, 3), 60, np.uint8)
         x = (i * 5) % max(1, width - width // 4)
         img[height // 3: 2 * height // 3, x: x + max(2, width // 4)] = 210
-        frames.append(img)
-    return frames
+        yield img
 
 
-def write_video(path: Path, frames: Sequence[np.ndarray] | None = None, *, n: int = 10,
+def write_video(path: Path, frames: Iterable[np.ndarray] | None = None, *, n: int = 10,
                 width: int = 64, height: int = 64, fps: int = 30,
-                times_s: Sequence[float] | None = None, rotation: int = 0,
+                times_s: Iterable[float] | None = None, rotation: int = 0,
                 faststart: bool = False) -> Path:
     """Write an H.264 MP4 of ``frames`` (BGR; default: ``n`` grey frames, nobody in view).
 
@@ -56,12 +60,12 @@ def write_video(path: Path, frames: Sequence[np.ndarray] | None = None, *, n: in
     """
     import av
 
-    if frames is None:
-        frames = grey_frames(n, width, height)
-    height, width = frames[0].shape[:2]
+    frames = iter(frames if frames is not None else iter_grey_frames(n, width, height))
+    first = next(frames)
+    frames = itertools.chain([first], frames)
+    height, width = first.shape[:2]
     tb = Fraction(1, 90000)
-    if times_s is None:
-        times_s = [i / fps for i in range(len(frames))]
+    times = iter(times_s) if times_s is not None else (i / fps for i in itertools.count())
     path.parent.mkdir(parents=True, exist_ok=True)
     options = {"movflags": "faststart"} if faststart else {}
     with av.open(str(path), "w", options=options) as out:
@@ -72,7 +76,7 @@ def write_video(path: Path, frames: Sequence[np.ndarray] | None = None, *, n: in
         stream.options = {"preset": "ultrafast", "bf": "0"}
         if rotation:
             stream.set_display_rotation(rotation)
-        for img, t in zip(frames, times_s, strict=True):
+        for img, t in zip(frames, times, strict=False):
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="bgr24")
             frame.pts, frame.time_base = round(t / tb), tb
             for packet in stream.encode(frame):

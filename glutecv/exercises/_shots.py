@@ -24,6 +24,7 @@ from glutecv.filters import BatchFilterConfig, frame_rate, smooth_track
 from glutecv.landmarks import Landmark as L
 from glutecv.pose.types import PoseSequence
 from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
+from glutecv.results import ViewInfo
 
 _TRACKED = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
             L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
@@ -34,6 +35,12 @@ CUT_MOVE = 0.30
 CUT_MOVE_WITH_SCALE = 0.15
 CUT_SCALE_WITH_MOVE = 0.2   # |log(size ratio)|
 CUT_SCALE = 0.5             # |log(size ratio)|
+
+
+def measured(value: float, metric: str, view: ViewInfo) -> float:
+    """``value``, or NaN when the view cannot support ``metric`` (``view.unsupported``): a
+    number the camera cannot show is not reported as if it were measured."""
+    return math.nan if metric in view.unsupported else float(value)
 
 
 def find_cuts(seq: PoseSequence) -> list[int]:

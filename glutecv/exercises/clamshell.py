@@ -32,7 +32,7 @@ from glutecv.exercises._body_axes import (
     signed_angle_in_plane,
     unit,
 )
-from glutecv.exercises._shots import ShotCountingMixin
+from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.filters import BatchFilterConfig
 from glutecv.geometry import hip_abduction, joint_angle, midpoint
@@ -144,7 +144,7 @@ class ClamshellAnalyzer(ShotCountingMixin, SignalAnalyzer):
         metrics = {
             "peak_hip_abduction_deg": rep.event.peak_value,
             "peak_thigh_angle_deg": rep.percentile(f"thigh_angle_{s}_deg", 90, "top"),
-            "pelvis_roll_back_deg": roll,
+            "pelvis_roll_back_deg": measured(roll, "pelvis_rotation", rep.view),
             "trunk_roll_back_deg": trunk,
             "knee_angle_deg": rep.mean(f"knee_angle_{s}_deg", "top"),
         }

@@ -34,7 +34,7 @@ from glutecv.exercises._body_axes import (
     signed_angle_in_plane,
     unit,
 )
-from glutecv.exercises._shots import ShotCountingMixin
+from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.geometry import hip_abduction, joint_angle, midpoint
 from glutecv.landmarks import Landmark as L
@@ -153,8 +153,8 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
         shift = shift if np.isfinite(shift) else float("nan")
         metrics = {
             "peak_hip_abduction_deg": rep.percentile(f"hip_abduction_{s}_deg", 90, "top"),
-            "hip_hike_deg": hike,
-            "trunk_shift_deg": shift,
+            "hip_hike_deg": measured(hike, "hip_hike", rep.view),
+            "trunk_shift_deg": measured(shift, "trunk_shift", rep.view),
             "knee_angle_deg": rep.mean(f"knee_angle_{s}_deg", "top"),
         }
         faults: list[Fault] = []

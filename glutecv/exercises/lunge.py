@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from glutecv.exercises._shots import ShotCountingMixin
+from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals, step_rise
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.exercises.squat import lockout_value, valgus_faults
@@ -157,14 +157,14 @@ class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):
         faults: list[Fault] = []
         if s:
             v = rep.percentile(f"fppa_{s}_deg", 90, "rep")
-            metrics["peak_fppa_deg"] = v
+            metrics["peak_fppa_deg"] = measured(v, "knee_valgus", rep.view)
             faults.extend(valgus_faults({s: v}, cfg.max_fppa_deg))
         if not step and math.isfinite(front_knee) and front_knee < cfg.min_front_knee_flexion_deg:
             faults.append(fault("incomplete_rom", front_knee, cfg.min_front_knee_flexion_deg,
                                 "deg", f"the front knee bent only {front_knee:.0f} deg; go "
                                 "lower (about 90)"))
         lock = lockout_value(rep, cfg.standing_knee_flexion_deg)
-        metrics["lockout_hips_forward_deg"] = lock
+        metrics["lockout_hips_forward_deg"] = measured(lock, "lumbar_extension", rep.view)
         if lock > cfg.max_hips_forward_deg:
             faults.append(fault("lumbar_extension", lock, cfg.max_hips_forward_deg, "deg",
                                 f"at the top the hips were {lock:.0f} deg in front of the "

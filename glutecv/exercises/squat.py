@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glutecv.exercises._shots import ShotCountingMixin
+from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.reps import RepCounterConfig
@@ -107,7 +107,7 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
         faults: list[Fault] = []
         valgus = {s: rep.percentile(f"fppa_{s}_deg", 90, "rep") for s in SIDES}
         for s in SIDES:
-            metrics[f"peak_fppa_{s}_deg"] = valgus[s]
+            metrics[f"peak_fppa_{s}_deg"] = measured(valgus[s], "knee_valgus", rep.view)
         faults.extend(valgus_faults(valgus, cfg.max_fppa_deg))
         depth = rep.event.peak_value
         if depth < cfg.min_depth_knee_flexion_deg:
@@ -115,7 +115,7 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
                                 f"the knees bent only {depth:.0f} deg; squat deeper "
                                 f"(at least {cfg.min_depth_knee_flexion_deg:.0f})"))
         lock = lockout_value(rep, cfg.standing_knee_flexion_deg)
-        metrics["lockout_hips_forward_deg"] = lock
+        metrics["lockout_hips_forward_deg"] = measured(lock, "lumbar_extension", rep.view)
         if lock > cfg.max_hips_forward_deg:
             faults.append(fault("lumbar_extension", lock, cfg.max_hips_forward_deg, "deg",
                                 f"at the top the hips were {lock:.0f} deg in front of the "

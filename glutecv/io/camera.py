@@ -98,6 +98,7 @@ class CameraSource(LiveSource):
         for prop, value in ((3, width), (4, height), (5, fps)):  # CAP_PROP_FRAME_WIDTH/HEIGHT/FPS
             if value:
                 cap.set(prop, value)
+        cap.set(38, 1)  # CAP_PROP_BUFFERSIZE: keep no backlog in the driver (where supported)
         return cap
 
     def read(self, timeout_s: float = 0.5) -> Frame | None:

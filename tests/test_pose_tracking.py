@@ -94,3 +94,4 @@ def test_stats_count_frames_with_several_people() -> None:
     for n in (1, 2, 0, 3, 1):
         stats.observe(n)
     assert (stats.max_people, stats.multi_person_frames, stats.second_person_seen) == (3, 2, True)
+

@@ -21,6 +21,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,30 +44,44 @@ def verbose() -> bool:
     return bool(os.environ.get("GLUTECV_VERBOSE"))
 
 
+_silence_lock = threading.Lock()
+_silence_depth = 0
+_saved_fd: int | None = None
+
+
 @contextlib.contextmanager
 def native_stderr_silenced(active: bool = True) -> Iterator[None]:
     """Point file descriptor 2 at /dev/null for the block (native C++ log lines go nowhere).
 
-    Python's own ``sys.stderr`` is flushed first so nothing written before is lost.
+    Python's own ``sys.stderr`` is flushed first so nothing written before is lost. Nested and
+    concurrent uses (several threads) share one redirection: the first in saves the real
+    stderr, the last out restores it.
     """
+    global _silence_depth, _saved_fd
     if not active:
         yield
         return
     with contextlib.suppress(Exception):
         sys.stderr.flush()
+    with _silence_lock:
+        if _silence_depth == 0:
+            try:
+                _saved_fd = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            except OSError:  # no stderr at all (daemonised): nothing to silence
+                _saved_fd = None
+        _silence_depth += 1
     try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all (daemonised): nothing to silence
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        with _silence_lock:
+            _silence_depth -= 1
+            if _silence_depth == 0 and _saved_fd is not None:
+                os.dup2(_saved_fd, 2)
+                os.close(_saved_fd)
+                _saved_fd = None
 
 
 def _import_mediapipe() -> Any:

@@ -184,3 +184,17 @@ def test_duplicate_and_backwards_timestamps_are_nudged_with_one_warning(tmp_path
     assert times == pytest.approx(expected, abs=1e-9)
     assert src.nudged == 2
     assert len([r for r in caplog.records if "out-of-order" in r.message]) == 1
+
+
+def test_start_s_seek_gives_the_same_frames_as_reading_through() -> None:
+    """Seeking lands on the keyframe before start_s and decodes forward: same frames, same
+    times, bit for bit, as a sequential read (what parallel extraction of halves relies on)."""
+    path = clip("lunge/slayer_stepup.mp4")
+    with VideoSource(path, prefetch=0, end_s=3.5) as src:
+        through = [(f.t_s, f.image) for f in src if f.t_s >= 2.5]
+    with VideoSource(path, prefetch=0, start_s=2.5, end_s=3.5) as src:
+        seeked = [(f.index, f.t_s, f.image) for f in src]
+    assert len(seeked) == len(through) == 24
+    assert [i for i, _, _ in seeked] == list(range(24))
+    for (t_a, img_a), (_, t_b, img_b) in zip(through, seeked, strict=True):
+        assert t_a == t_b and np.array_equal(img_a, img_b)

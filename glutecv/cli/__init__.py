@@ -87,3 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except ModuleNotFoundError as exc:
+        if args.verbose:
+            log.exception("missing module")
+        extra = " (the synthetic studio needs the synth extra: ./setup.sh --dev)" \
+            if exc.name in _SYNTH_MODULES else ""
+        print(f"glutecv: error: missing Python package {exc.name!r}{extra}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug, not the user's fault: still one line, details on -v
+        if args.verbose:
+            log.exception("internal error")
+        print(f"glutecv: error: internal error: {exc.__class__.__name__}: {exc} "
+              "(run with --verbose for details)", file=sys.stderr)
+        return 1
+
+
+_SYNTH_MODULES = {"torch", "anny", "roma", "numba", "trimesh", "warp"}

@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("video", metavar="VIDEO", help="video file (mp4, mov, avi, mkv, gif, ...)")
     parser.add_argument("-o", "--output", metavar="OUT.npz",
-                        help="landmark file to write (default: <VIDEO name>.npz in the current folder)")
+                        help="landmark file to write "
+                        "(default: <VIDEO name>.npz in the current folder)")
     add_model_arg(parser)
     parser.add_argument("--num-poses", type=int, default=1, metavar="N",
                         help="people the model may report (default 1); with 2 or more glutecv "
@@ -54,9 +55,11 @@ def run(args: argparse.Namespace) -> int:
     if show_progress():
         from tqdm import tqdm
 
-        bar = tqdm(desc=video.name, unit="frame", dynamic_ncols=True, leave=False)
-
         def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:  # made on the first frame, when the frame count is known
+                bar = tqdm(desc=video.name, unit="frame", total=total, dynamic_ncols=True,
+                           leave=False)
             if bar.total != total:
                 bar.total = total
             bar.update(done - bar.n)

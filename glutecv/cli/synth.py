@@ -53,9 +53,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="inject a fault, e.g. knee_valgus:12@2,4 (repeatable); codes: "
                    "knee_valgus, lumbar_extension, pelvic_drop, pelvis_rotation, trunk_shift, "
                    "hip_hike, incomplete_rom; sizes in degrees; REPS 1-based (default all)")
+    p.add_argument("--people", type=int, choices=(1, 2), default=1,
+                   help="2 adds a bystander walking behind the exerciser (default 1)")
     p.add_argument("--size", default="480x360", metavar="WxH", help="frame size (default 480x360)")
     p.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")
-    p.add_argument("--crf", type=int, default=28, help="H.264 quality, lower = better (28)")
+    p.add_argument("--crf", type=int, default=23, help="H.264 quality, lower = better (23)")
     p.set_defaults(func=run)
 
 
@@ -103,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         distance_m=args.distance, shape=shape or None,
         colors=_pairs(args.colors, "colour") or None, background=args.background,
         seed=args.seed, faults=[parse_fault(f) for f in args.fault], width=w, height=h,
-        fps=args.fps, crf=args.crf)
+        fps=args.fps, crf=args.crf, people=args.people)
     bar = None
     from glutecv.cli.common import show_progress
 

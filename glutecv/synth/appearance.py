@@ -8,7 +8,8 @@ from glutecv.errors import GlutecvError
 from glutecv.synth.body import RestBody
 
 SKIN_TONES = ("#f1c27d", "#e0ac69", "#c68642", "#8d5524", "#ffdbac", "#d9a066")
-SHIRTS = ("#2e6db4", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#34495e")
+SHIRTS = ("#2e6db4", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#d4ac0d",
+          "#ecf0f1")
 PANTS = ("#1f1f24", "#2c3e50", "#4a4a55", "#3b2f4a", "#5d6d7e")
 SHOES = ("#f2f2f2", "#d0d3d4", "#303030")
 HAIR = ("#2b1b10", "#4a3020", "#120c08", "#8a6a3a")

@@ -55,8 +55,11 @@ def _load_model():
     if _MODEL is not None:
         return _MODEL
     try:
-        import anny
         import torch  # noqa: F401
+        import warp
+
+        warp.config.quiet = True  # anny's skinning kernels; no banner on stdout
+        import anny
     except ImportError as exc:
         raise SynthExtraMissing(
             f"synthetic rendering needs the optional extra ({exc.name} is missing): "

@@ -60,8 +60,11 @@ class Camera:
 
 
 def view_direction(view: str, front_axis: np.ndarray, working_lateral: np.ndarray,
-                   front_elevation: float) -> np.ndarray:
-    """Unit vector from the body towards the camera for a named view."""
+                   front_elevation: float, oblique_front: float = 1.0) -> np.ndarray:
+    """Unit vector from the body towards the camera for a named view.
+
+    ``oblique_front`` weighs the front direction against the side one in the oblique view
+    (1 = halfway between them)."""
     if view not in VIEWS:
         raise GlutecvError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
     f = np.asarray(front_axis, float)
@@ -73,7 +76,7 @@ def view_direction(view: str, front_axis: np.ndarray, working_lateral: np.ndarra
         "front": (f, front_elevation),
         "back": (-f, 12.0),
         "side": (s, 12.0),
-        "oblique": (f + s, 20.0),
+        "oblique": (oblique_front * f + s, 20.0 if oblique_front >= 1 else 25.0),
         "above": (0.35 * f + 0.2 * s, 62.0),
     }[view]
     horizontal = horizontal / np.linalg.norm(horizontal)

@@ -15,7 +15,13 @@ _KERNEL = None
 
 
 def _compile():  # pragma: no cover - compiled code is exercised through rasterise()
-    import numba
+    try:
+        import numba
+    except ImportError:
+        from glutecv.synth.body import SynthExtraMissing
+
+        raise SynthExtraMissing("synthetic rendering needs the optional extra (numba is "
+                                "missing): install glutecv[synth]") from None
 
     @numba.njit(cache=True, fastmath=True, nogil=True)
     def kernel(xy, z, colors, faces, color_buf, depth_buf):

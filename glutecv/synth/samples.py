@@ -4,7 +4,7 @@ Regenerate all of them (deterministic by seed) with::
 
     python -m glutecv.synth.samples samples/
 
-Each clip is 480x360 at 30 fps, H.264 CRF 28, with ``NAME.json`` ground truth beside it.
+Each clip is 480x360 at 30 fps, H.264 CRF 23, with ``NAME.json`` ground truth beside it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from glutecv.synth.faults import parse_fault
 
-TEMPO = {"rise_s": 1.0, "lower_s": 1.1, "rest_s": 0.35}
+TEMPO = {"rise_s": 0.9, "lower_s": 1.0, "rest_s": 0.3}
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Sample:
     side: str = "right"
     hold_s: float = 0.6
     background: str = "studio"
+    people: int = 1
 
 
 SAMPLES: tuple[Sample, ...] = (
@@ -47,6 +48,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("fire_hydrant_trunk_shift", "fire_hydrant", 3, "back", 42,
            ("trunk_shift:10@2", "hip_hike:12@3"), side="left", background="home"),
     Sample("glute_bridge_clean", "glute_bridge", 3, "side", 51, background="gym"),
+    Sample("squat_valgus", "squat", 3, "front", 61, ("knee_valgus:12@2,3",), hold_s=0.3),
+    Sample("lunge_clean", "lunge", 3, "side", 71, hold_s=0.3, background="clinic"),
+    Sample("squat_two_people", "squat", 2, "front", 81, ("knee_valgus:10@2",), hold_s=0.3,
+           people=2),
 )
 
 
@@ -56,7 +61,8 @@ def spec_for(sample: Sample):
 
     return ClipSpec(sample.exercise, reps=sample.reps, view=sample.view, seed=sample.seed,
                     faults=[parse_fault(f) for f in sample.faults], side=sample.side,
-                    hold_s=sample.hold_s, background=sample.background, **TEMPO)
+                    hold_s=sample.hold_s, background=sample.background,
+                    people=sample.people, **TEMPO)
 
 
 def render_samples(out_dir: str | Path, names: list[str] | None = None) -> list[Path]:
@@ -75,7 +81,60 @@ def render_samples(out_dir: str | Path, names: list[str] | None = None) -> list[
         logging.getLogger("glutecv.synth.samples").info("wrote %s (%d frames)", path,
                                                         truth["video"]["frame_count"])
         done.append(path)
+    if not names:
+        write_samples_readme(out_dir)
     return done
+
+
+README_HEAD = """# Sample clips
+
+Short synthetic exercise videos rendered by glutecv's own studio (`glutecv.synth`): a rigged
+human body (anny, CC0 assets) posed through each exercise, with faults of known size injected
+on chosen reps. Each `NAME.mp4` (H.264, 480x360, 30 fps) has `NAME.json` beside it with the
+exact ground truth: video facts, per rep its start/peak/end times and injected faults with
+sizes, and per frame the true 2D (pixels) and 3D (metres) joints under their BlazePose names
+and the true angles. No third-party footage is used.
+
+Regenerate them all (deterministic by seed; needs the `glutecv[synth]` extra):
+
+    python -m glutecv.synth.samples samples/
+
+(`glutecv synth samples -o samples/` does the same.)
+
+| clip | exercise | view | side | reps | injected faults (size, reps) | people |
+|---|---|---|---|---|---|---|
+"""
+
+
+def write_samples_readme(out_dir: str | Path) -> Path:
+    """Write ``README.md`` in ``out_dir`` listing every sample and its injected faults."""
+    from glutecv.io.atomic import write_text
+
+    lines = [README_HEAD.rstrip("\n")]
+    for sample in SAMPLES:
+        faults = []
+        for text in sample.faults:
+            req = parse_fault(text)
+            reps = ", ".join(map(str, req.reps)) if req.reps else "all"
+            faults.append(f"{req.code} {req.size:g} deg (rep {reps})")
+        side = sample.side if sample.exercise in UNILATERAL else "both"
+        lines.append(f"| `{sample.name}.mp4` | {sample.exercise} | {sample.view} | {side} | "
+                     f"{sample.reps} | {'; '.join(faults) or 'none (clean)'} | "
+                     f"{sample.people} |")
+    lines.append("")
+    lines.append("Fault sizes are in degrees: `knee_valgus` = extra knee frontal plane "
+                 "projection angle; `lumbar_extension` = extra low-back extension at lockout "
+                 "(the pelvis stops short); `pelvic_drop` = pelvis rolled down on the free-leg "
+                 "side; `pelvis_rotation` = pelvis rolled backwards; `hip_hike` = pelvis rolled "
+                 "up on the working side; `trunk_shift` = sideways lean of the support arms. "
+                 "`squat_two_people.mp4` has a bystander walking behind the exerciser (for "
+                 "person-tracking tests).")
+    path = Path(out_dir) / "README.md"
+    write_text(path, "\n".join(lines) + "\n")
+    return path
+
+
+UNILATERAL = ("single_leg_glute_bridge", "clamshell", "fire_hydrant", "lunge")
 
 
 def check_sample(video: str | Path, model: str = "full") -> dict:

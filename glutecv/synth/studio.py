@@ -53,7 +53,8 @@ class ClipSpec:
     width: int = 480
     height: int = 360
     fps: float = 30.0
-    crf: int = 28
+    crf: int = 23
+    people: int = 1                  # 2 adds a bystander walking behind the exerciser
 
 
 def _shape_for(spec: ClipSpec, rng: np.random.Generator) -> dict[str, float]:
@@ -121,6 +122,8 @@ def render_clip(spec: ClipSpec, out_path: str | Path,
         raise GlutecvError("a clip needs at least 1 rep")
     if spec.view is not None and spec.view not in VIEWS:
         raise GlutecvError(f"unknown view {spec.view!r}; choose one of: {', '.join(VIEWS)}")
+    if spec.people not in (1, 2):
+        raise GlutecvError(f"people must be 1 or 2, not {spec.people}")
     if spec.side not in ("left", "right"):
         raise GlutecvError(f"side must be left or right, not {spec.side!r}")
     cls = exercise_class(spec.exercise)
@@ -145,11 +148,16 @@ def render_clip(spec: ClipSpec, out_path: str | Path,
     points = np.concatenate(sample + [m.vertices for m in map(box_mesh, exercise.props())])
     view = spec.view or exercise.default_view
     direction = view_direction(view, np.asarray(exercise.front_axis),
-                               exercise.side_direction(), exercise.front_elevation)
+                               exercise.side_direction(), exercise.front_elevation,
+                               exercise.oblique_front)
     camera = frame_camera(points, direction, spec.width, spec.height, spec.distance_m)
     room = Room(camera, spec.background, np.concatenate(sample).mean(axis=0))
     albedo = vertex_albedo(vertex_parts(rest), colors)
     props = [box_mesh(b) for b in exercise.props()]
+    walker = None
+    if spec.people == 2:
+        walker, walker_albedo, walker_info = _make_bystander(
+            rng, camera, np.concatenate(sample), duration)
 
     frames = []
     with VideoWriter(out_path, spec.width, spec.height, spec.fps, crf=spec.crf,
@@ -163,17 +171,29 @@ def render_clip(spec: ClipSpec, out_path: str | Path,
             j2 = dict(zip(TRUTH_LANDMARKS, xy, strict=True))
             angles = frame_angles(exercise, j3, j2, rot[0], rot[rest.bone("spine01")],
                                   np.asarray(exercise.base_rotation))
-            image = render_frame(room, [Mesh(vertices, rest.faces, albedo), *props],
-                                 np.stack(list(j3.values())))
+            meshes = [Mesh(vertices, rest.faces, albedo), *props]
+            anchors = list(j3.values())
+            record_walker = {}
+            if walker is not None:
+                _, w_rot, w_trans, w_vertices = walker.pose(float(t))
+                meshes.append(Mesh(w_vertices, walker.sk.rest.faces, walker_albedo))
+                w_j3 = walker.joints(w_rot, w_trans, w_vertices)
+                anchors += list(w_j3.values())
+                w_xy, _ = camera.project(np.stack([w_j3[n] for n in TRUTH_LANDMARKS]))
+                record_walker = {"bystander_2d_px": {
+                    n: [round(float(v), 1) for v in xy_n]
+                    for n, xy_n in zip(TRUTH_LANDMARKS, w_xy, strict=True)}}
+            image = render_frame(room, meshes, np.stack(anchors))
             writer.write(image)
             frames.append({
                 "index": i, "t_s": round(float(t), 4),
                 "rep": rep.index if rep else None, "progress": round(float(p), 4),
                 "landmarks_2d_px": {n: [round(float(v), 1) for v in j2[n]]
                                     for n in TRUTH_LANDMARKS},
-                "landmarks_3d_m": {n: [round(float(v), 4) for v in j3[n]]
+                "landmarks_3d_m": {n: [round(float(v), 3) for v in j3[n]]
                                    for n in TRUTH_LANDMARKS},
                 "angles": _round(angles, 2),
+                **record_walker,
             })
             if on_frame:
                 on_frame(i + 1, n_frames)
@@ -195,7 +215,9 @@ def render_clip(spec: ClipSpec, out_path: str | Path,
                   "tempo": {"rise_s": spec.rise_s, "hold_s": hold, "lower_s": spec.lower_s,
                             "rest_s": spec.rest_s},
                   "world": "metres; Y up, floor at Y=0",
-                  "frontal_view_axis": _round(list(_front(exercise)))},
+                  "frontal_view_axis": _round(list(_front(exercise))),
+                  "people": spec.people,
+                  **({"bystander": walker_info} if walker is not None else {})},
         "landmark_names": list(TRUTH_LANDMARKS),
         "reps": [{
             "index": rep.index, "side": spec.side if exercise.unilateral else "both",
@@ -208,6 +230,32 @@ def render_clip(spec: ClipSpec, out_path: str | Path,
         } for rep in plans],
         "frames": frames,
     }
+
+
+def _make_bystander(rng: np.random.Generator, camera, body_points: np.ndarray,
+                    duration: float):
+    """A second body (own shape and colours from ``rng``) walking across the frame behind
+    the exerciser, from the image's left edge to its right."""
+    from glutecv.synth.bystander import Bystander
+
+    shape = {"gender": float(rng.uniform(0, 1)), "height": float(rng.uniform(0.4, 0.7)),
+             "weight": float(rng.uniform(0.3, 0.6))}
+    colors = pick_colors(rng)
+    rest = load_rest_body(shape)
+    right = camera.rotation[0].copy()
+    right[1] = 0.0
+    right /= np.linalg.norm(right)
+    away = camera.target - camera.position
+    away[1] = 0.0
+    away /= np.linalg.norm(away)
+    centre = body_points.mean(axis=0)
+    span = 0.55 * np.linalg.norm(camera.target - camera.position) + 0.8
+    start = centre + 1.1 * away - span * right
+    end = centre + 1.1 * away + span * right
+    walker = Bystander(rest, start, end, duration)
+    info = {"shape": {k: round(v, 3) for k, v in shape.items()}, "colors": colors,
+            "start_m": _round(start.tolist()), "end_m": _round(end.tolist())}
+    return walker, vertex_albedo(vertex_parts(rest), colors), info
 
 
 def _front(exercise: SynthExercise) -> np.ndarray:

@@ -41,6 +41,8 @@ class SynthExercise:
     default_view = "side"
     #: The posture's base orientation (body frame -> world) for the pelvis angles.
     base_rotation = STANDING
+    #: Weight of the front direction against the side one in the oblique view.
+    oblique_front = 1.0
     #: Horizontal direction towards a "side" camera (None: the working side).
     side_axis: tuple[float, float, float] | None = None
 

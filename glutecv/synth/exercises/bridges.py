@@ -38,6 +38,7 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
 class _Supine(SynthExercise):
     faults = ("knee_valgus", "lumbar_extension", "incomplete_rom")
     base_rotation = SUPINE
+    oblique_front = 0.5   # mostly from the side: lying bodies foreshorten badly from the feet
     # Seen from the feet, high enough that the view is roughly normal to the hip-ankle line.
     front_elevation = 65.0
     bench_height = 0.0

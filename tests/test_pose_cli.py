@@ -54,12 +54,14 @@ def _misuse_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
         "missing model file": (["pose", str(good), "-o", out, "--model", "/no/such.task"],
                                "model file not found"),
         "bad output": (["pose", str(good), "-o", str(tmp / "o.csv")], ".npz"),
+        "unwritable output": (["pose", str(good), "-o", str(tmp / "notes.mp4" / "o.npz")],
+                              "cannot write to"),
     }
 
 
 @pytest.mark.parametrize("case", ["missing", "non-video", "zero-byte", "truncated",
                                   "audio-only", "unknown model", "missing model file",
-                                  "bad output"])
+                                  "bad output", "unwritable output"])
 def test_misuse_is_one_line_error_and_nonzero_exit(tmp_path: Path, capfd, case: str,
                                                    cli_logging) -> None:  # noqa: F811
     argv, expected = _misuse_inputs(tmp_path)[case]

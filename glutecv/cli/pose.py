@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{output}: the output would overwrite the video")
     if args.num_poses < 1:
         raise InputError("--num-poses must be at least 1")
+    _check_writable(output)
 
     bar = None
     progress = None
@@ -76,3 +77,18 @@ def run(args: argparse.Namespace) -> int:
              video.name, len(sequence), found, 100.0 * found / max(1, len(sequence)),
              sequence.meta.get("model"), output)
     return 0
+
+
+def _check_writable(output: Path) -> None:
+    """Fail before minutes of inference, not after, when the output cannot be written."""
+    import os
+
+    from glutecv.errors import OutputError
+
+    folder = output.parent if str(output.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"cannot write to {folder}: permission denied")

@@ -88,6 +88,9 @@ def _check_writable(output: Path) -> None:
     folder = output.parent if str(output.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"cannot write to {folder}: part of that path is a file, not a folder"
+                          ) from None
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):

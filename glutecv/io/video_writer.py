@@ -144,7 +144,11 @@ class VideoWriter:
         if failure is None and self.frames_written == 0:
             failure = OutputError(f"{self.path}: no frames to write")
         if failure is None:
-            self._atomic.__exit__(None, None, None)
+            try:
+                self._atomic.__exit__(None, None, None)
+            except OSError as exc:
+                raise OutputError(f"{self.path}: cannot be written ({exc.strerror or exc})"
+                                  ) from None
             return
         self._atomic.__exit__(type(failure), failure, None)
         if success:

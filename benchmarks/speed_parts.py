@@ -55,8 +55,8 @@ def draw_and_encode(clip: Path, frames: int = 90) -> dict:
     from glutecv.annotate import build_overlay
     from glutecv.io.video import VideoSource
     from glutecv.io.video_writer import VideoWriter
+    from glutecv.render import VIDEO_PRESET
     from glutecv.results import FrameState
-    from glutecv.stages import VIDEO_PRESET
 
     with VideoSource(clip, pixel_format="bgr24", max_frames=frames) as src:
         images = [f.image for f in src]
@@ -172,7 +172,7 @@ def analysis_fps(clip: Path, exercise: str, work: Path, repeat: int = 10) -> dic
     import glutecv
     from glutecv.pipeline import analyze_sequence
     from glutecv.pose.types import PoseSequence
-    from glutecv.stages import extract_pose
+    from glutecv.pose_pass import extract_pose
 
     npz = next(work.glob("e2e-*/landmarks.npz"), None)
     seq = PoseSequence.load_npz(npz) if npz else extract_pose(clip, "lite")

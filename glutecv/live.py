@@ -74,9 +74,9 @@ class LiveSession:
         self._fps = 0.0
 
     def run(self) -> LiveSummary:
-        from glutecv.stages import LandmarkBuffer
+        from glutecv.pose.extract import PoseBuffer
 
-        self.poses = LandmarkBuffer()
+        self.poses = PoseBuffer()
         latencies: list[float] = []
         started = time.monotonic()
         try:

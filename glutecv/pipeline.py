@@ -6,6 +6,8 @@ The flow, for a video::
     analysis: recognise or take the exercise -> analyzer    -> AnalysisResult
     pass 2: decode (thread) -> overlay (this thread) -> H.264 encode (thread) -> annotated.mp4
 
+Pass 1 is :mod:`glutecv.pose_pass` (one body per frame unless a second person shows up; the
+video's tail on a helper process when a core is free), pass 2 is :mod:`glutecv.render`.
 The annotated video needs the finished analysis (the timeline strip shows every rep), so it is
 drawn in a second decoding pass; decoding is cheap next to the pose model, and each pass keeps
 only a few frames in bounded queues, so memory does not grow with the video's length.
@@ -95,6 +97,7 @@ def analyze_path(
     reuse_landmarks: bool = True,
     timings: dict[str, float] | None = None,
     workers: int = 1,
+    num_poses: int | None = None,
 ) -> AnalysisResult:
     """Analyse one video or ``.npz`` landmark file; optionally write every output.
 
@@ -105,6 +108,9 @@ def analyze_path(
     ``timings``: a dict that receives the seconds spent per stage (for benchmarks).
     ``workers``: with 2 or more, a long video's pose pass is split with a helper process so
     both cores run the model (``glutecv analyze`` does this when it has a single video).
+    ``num_poses``: bodies the model reports per frame; None decides: one, unless a second
+    person is seen, then every body, following the one who moves most
+    (:mod:`glutecv.pose_pass`).
     Errors a user can fix raise :class:`~glutecv.errors.GlutecvError` subclasses.
     """
     path = Path(path)
@@ -127,10 +133,10 @@ def analyze_path(
         seq = _reusable_landmarks(target / LANDMARKS_FILE, path, model)
         reused = seq is not None
     if seq is None:
-        from glutecv.stages import extract_pose, extract_pose_parallel
+        from glutecv.pose_pass import extract_pose, extract_pose_parallel
 
-        seq = (extract_pose_parallel(path, model, progress, workers) if workers > 1
-               else extract_pose(path, model, progress=progress))
+        seq = (extract_pose_parallel(path, model, progress, workers, num_poses) if workers > 1
+               else extract_pose(path, model, progress=progress, num_poses=num_poses))
     timings = timings if timings is not None else {}
     timings["pose_s"] = time.perf_counter() - started
 
@@ -147,7 +153,7 @@ def analyze_path(
                 log.warning("%s: no source video to draw on; annotated.mp4 not written",
                             path.name)
             else:
-                from glutecv.stages import render_annotated
+                from glutecv.render import render_annotated
 
                 t0 = time.perf_counter()
                 render_annotated(video_path, seq, result, target / VIDEO_FILE,

@@ -13,7 +13,6 @@ import glutecv
 from glutecv.errors import InputError, OutputError, UnknownNameError
 from glutecv.pipeline import analyze_path, is_done
 from glutecv.results import AnalysisResult
-from glutecv.stages import LandmarkBuffer
 from tests.pipeline_helpers import CLIPS, REPO, any_exercise, playable_frames, temporaries
 
 KNOWN_CLIP = CLIPS / "fire_hydrant" / "rnhrn_banded.mp4"  # 87 frames, 2 reps by eye
@@ -81,7 +80,7 @@ def test_existing_landmarks_are_reused(analysed: tuple[AnalysisResult, Path], tm
     def no_model(*args: object, **kwargs: object) -> None:
         raise AssertionError("the pose model ran although landmarks were there")
 
-    monkeypatch.setattr("glutecv.stages.extract_pose", no_model)
+    monkeypatch.setattr("glutecv.pose_pass.extract_pose", no_model)
     again = analyze_path(KNOWN_CLIP, exercise="fire_hydrant", model="lite", dest=dest,
                          video=False)
     assert again.reps == result.reps
@@ -115,28 +114,13 @@ def test_unknown_exercise_lists_known_ones(tmp_path: Path) -> None:
     assert any("no person" in w for w in result.warnings)
 
 
-def test_landmark_buffer_grows_without_losing_rows() -> None:
-    from glutecv.pose.types import PoseFrame
-
-    buf = LandmarkBuffer(capacity=16)
-    rng = np.random.default_rng(0)
-    frames = [PoseFrame(i / 30, rng.random((33, 3)), rng.random((33, 3)), rng.random(33),
-                        rng.random(33), i) for i in range(100)]
-    for f in frames:
-        buf.append(f)
-    seq = buf.to_sequence(640, 480, {})
-    assert len(seq) == 100
-    np.testing.assert_array_equal(seq.image[57], frames[57].image)
-    np.testing.assert_array_equal(seq.t_s, [f.t_s for f in frames])
-
-
 @pytest.mark.slow
 def test_split_pose_pass_covers_every_frame_once(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from glutecv.stages import extract_pose, extract_pose_parallel
+    from glutecv.pose_pass import extract_pose, extract_pose_parallel
     from tests.pipeline_helpers import write_video
 
-    monkeypatch.setattr("glutecv.stages.MIN_SPLIT_FRAMES", 50)
+    monkeypatch.setattr("glutecv.pose_pass.MIN_SPLIT_FRAMES", 50)
     video = write_video(tmp_path / "long.mp4", frames=90, width=96, height=64)
     single = extract_pose(video, "lite")
     split = extract_pose_parallel(video, "lite", workers=2)

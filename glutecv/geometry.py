@@ -305,5 +305,25 @@ def segment_medial_tilt(distal: np.ndarray, proximal: np.ndarray, medial_ref: np
     return np.where(s_p * s_r >= 0, mag, -mag)
 
 
+def segment_medial_tilt_3d(distal: np.ndarray, proximal: np.ndarray, hip: np.ndarray,
+                           other_hip: np.ndarray) -> np.ndarray:
+    """3D tilt of distal->proximal toward the midline, degrees (+ = medial), view-free.
+
+    The medial direction is hip -> other_hip; the tilt is the angle between the segment and
+    its projection off that axis: ``atan2(v . medial, |v - (v . medial) medial|)``. For
+    ankle->knee this is how far a knee sits inside its foot whatever the camera's pitch (a
+    camera looking down on a bridge from the feet), using world landmarks.
+    """
+    v = np.asarray(proximal, dtype=float) - np.asarray(distal, dtype=float)
+    ml = np.asarray(other_hip, dtype=float) - np.asarray(hip, dtype=float)
+    n = _norm(ml)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unit = ml / np.where(n > _EPS, n, np.nan)[..., None]
+    m = np.sum(v * unit, axis=-1)
+    perp = _norm(v - m[..., None] * unit)
+    out = np.degrees(np.arctan2(m, perp))
+    return np.where(_norm(v) > _EPS, out, np.nan)
+
+
 #: "Up" for BlazePose world landmarks (y points down, in camera axes).
 WORLD_UP = np.array([0.0, -1.0, 0.0])

@@ -11,9 +11,9 @@ the working knee):
 
 * ``pelvic_drop``: at the top the pelvis sags on the free-leg side by more than
   :attr:`SingleLegBridgeConfig.pelvic_drop_deg` compared with the start of the rep (so a tilted
-  camera does not count). Measured from the hip-hip line in the image in front/back/oblique
-  views, and from world landmarks (the hips' height difference over their distance) in side
-  views, where the image hips overlap.
+  camera does not count). Measured from the hip-hip line in the image in front, back and
+  oblique views; not from a pure side view, where the far hip is hidden (reported as not
+  measured, with the reason).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from glutecv.exercises.common import Points, RepWindow, fault
 from glutecv.exercises.glute_bridge import BridgeAnalyzer, BridgeConfig
 from glutecv.landmarks import Landmark as L
 from glutecv.results import Fault, ViewInfo
+from glutecv.view import METRIC_VIEWS
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,19 @@ class SingleLegBridgeConfig(BridgeConfig):
 
 def _hip_line_drop(pts: Points, view: ViewInfo, c: SingleLegBridgeConfig) -> np.ndarray:
     """Per frame, how much lower the LEFT hip is than the right, degrees (+ = left lower);
-    NaN where the image hip line is too short or too steep to mean anything."""
-    if view.camera in ("front", "back", "oblique"):
-        lh, rh = pts.image[L.LEFT_HIP], pts.image[L.RIGHT_HIP]
-        tilt = g.pelvis_tilt(lh, rh)
-        thigh = np.fmax(g.segment_length(lh, pts.image[L.LEFT_KNEE]),
-                        g.segment_length(rh, pts.image[L.RIGHT_KNEE]))
-        with np.errstate(invalid="ignore"):
-            ok = (np.abs(tilt) <= c.max_hip_line_deg) & (
-                g.segment_length(lh, rh) >= c.min_hip_width_ratio * thigh)
-        return np.where(ok, -tilt, np.nan)
-    lh, rh = pts.world[L.LEFT_HIP], pts.world[L.RIGHT_HIP]
-    ratio = g.height_difference_ratio(rh, lh, g.segment_length(lh, rh), g.WORLD_UP)
-    return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))
+    NaN where the image hip line is too short or too steep to mean anything.
+
+    From a pure side view the far hip is hidden and the pose model moves it with the near
+    one (a rendered 14 deg drop read as ~4 px), so that view is not used (see metric_views).
+    """
+    lh, rh = pts.image[L.LEFT_HIP], pts.image[L.RIGHT_HIP]
+    tilt = g.pelvis_tilt(lh, rh)
+    thigh = np.fmax(g.segment_length(lh, pts.image[L.LEFT_KNEE]),
+                    g.segment_length(rh, pts.image[L.RIGHT_KNEE]))
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(tilt) <= c.max_hip_line_deg) & (
+            g.segment_length(lh, rh) >= c.min_hip_width_ratio * thigh)
+    return np.where(ok, -tilt, np.nan)
 
 
 class SingleLegGluteBridge(BridgeAnalyzer):
@@ -72,10 +73,7 @@ class SingleLegGluteBridge(BridgeAnalyzer):
     description: ClassVar[str] = "single-leg glute bridge: one foot down, the other leg up"
     unilateral: ClassVar[bool] = True
     metric_views: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
-        **BridgeAnalyzer.metric_views,
-        "pelvic_drop": (("front", "back", "oblique", "side"),
-                        "a pelvis sagging to one side needs the hips in view"),
-    }
+        **BridgeAnalyzer.metric_views, "pelvic_drop": METRIC_VIEWS["pelvic_drop"]}
 
     @classmethod
     def default_config(cls) -> SingleLegBridgeConfig:
@@ -134,7 +132,8 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         start = rep.part("pelvis_drop_left_deg", "up")
         start = start[np.isfinite(start)][:5]
         base = float(np.median(start)) if start.size else np.nan
-        if working in ("left", "right"):
+        metrics["pelvic_drop_deg"] = np.nan   # null unless measured below
+        if working in ("left", "right") and "pelvic_drop" not in rep.view.unsupported:
             sign = 1.0 if working == "right" else -1.0  # the free side is the other one
             drop = sign * (drop_left - base)
             metrics["pelvic_drop_deg"] = drop

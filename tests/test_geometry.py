@@ -136,3 +136,16 @@ def test_property_no_exception_and_angles_in_range(a, b, c, d):
         # a result is never finite when one of its inputs was not
         bad = ~np.all(np.isfinite(a) & np.isfinite(b) & np.isfinite(c), axis=-1)
         assert not np.any(np.isfinite(g.joint_angle(a, b, c))[bad])
+
+
+def test_segment_medial_tilt_3d_matches_the_kinematic_truth_whatever_the_rotation():
+    t = np.zeros(1)
+    pose, root, _ = km.bridge_pose(np.ones(1), knee_cave_deg=12.0)
+    w = km.world_points(pose, t, "supine", root=root)
+    truth = km.shank_medial_tilt(w, "left")[0]
+    assert truth > 5
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.normal(size=(3, 3)))   # any rotation of the whole scene
+    r = w[0] @ q.T
+    v = g.segment_medial_tilt_3d(r[L.LEFT_ANKLE], r[L.LEFT_KNEE], r[L.LEFT_HIP], r[L.RIGHT_HIP])
+    assert v == pytest.approx(truth, abs=0.5)

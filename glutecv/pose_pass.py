@@ -9,8 +9,9 @@ Three concerns, kept out of the analysis:
   (a second model instance asked for every body) looks at one frame every
   :data:`SCOUT_EVERY_S` seconds. If the scout ever sees two people the pass stops and the video
   is redone with every body reported, keeping the person who moves most over the whole clip
-  (:func:`glutecv.pose.extract.extract_sequence`). A clip with one person pays ~5% for this;
-  clips under :data:`SHORT_CLIP_FRAMES` frames report every body from the start;
+  (:func:`glutecv.pose.extract.extract_sequence`). A clip with one person pays ~5% for this.
+  (Not every body from the start: in that mode MediaPipe detects afresh in every frame instead
+  of tracking, and the landmarks of one person come out noticeably less steady.)
 * **both cores**: one video alone leaves the second core idle (the model keeps about one core
   busy), so :func:`extract_pose_parallel` gives the video's tail to a spawned helper process.
 """
@@ -32,11 +33,8 @@ Progress = Callable[[str, int, int | None], None]
 PROGRESS_EVERY = 8  # frames between progress callbacks
 #: Seconds of video between two frames the scout checks for a second person.
 SCOUT_EVERY_S = 2.0
-#: ... but at least this many looks in a short clip.
-SCOUT_MIN_LOOKS = 8
-#: Clips shorter than this (frames) get every body reported in every frame from the start:
-#: a brief second person would slip between the scout's looks, and the extra cost is seconds.
-SHORT_CLIP_FRAMES = 240
+#: ... but at least this many looks in a short clip (a brief second person in a 2 s clip).
+SCOUT_MIN_LOOKS = 16
 #: Below this many frames a video is not split between processes (start-up would dominate).
 MIN_SPLIT_FRAMES = 240
 #: Seconds a helper process needs before its first frame (interpreter, imports, model).
@@ -56,9 +54,7 @@ def extract_pose(path: str | Path, model: str = "full", progress: Progress | Non
     """
     path = Path(path)
     seq = None
-    if num_poses is None and _frame_count(path) < SHORT_CLIP_FRAMES:
-        num_poses = 2  # a short clip: every body in every frame costs only seconds
-    elif num_poses is None:
+    if num_poses is None:
         seq = single_person_pass(path, model, progress, max_frames, start_s, end_s)
         num_poses = 2
     if seq is None:
@@ -180,12 +176,6 @@ def extract_pose_parallel(path: str | Path, model: str = "full",
 def _tail_part(path: Path, model: str, start_s: float) -> PoseSequence | None:
     """The helper process's job (a module-level function so it can be sent to the process)."""
     return single_person_pass(path, model, None, start_s=start_s)
-
-
-def _frame_count(path: Path) -> int:
-    from glutecv.io.video import probe
-
-    return int(probe(path).frame_count or 0)
 
 
 def _first_frame_time(path: Path) -> float:

@@ -231,3 +231,15 @@ def test_unknown_angles_are_left_out() -> None:
     blank = frame()
     assert np.all(ann.annotate(blank.copy(), standing_pose(), {"L hip": math.nan}) == 90)
     assert np.all(ann.annotate(blank.copy(), None, {"pelvis tilt": math.nan}) == 90)
+
+
+def test_labels_go_on_the_outside_of_the_body() -> None:
+    pose = standing_pose()  # facing the camera: the person's right side is on the image left
+    ann = AnglesAnnotator(1280, 720, STYLE)
+    before = frame()
+    img = ann.annotate(before.copy(), pose, {"R knee": 90.0})
+    xs = np.nonzero(_changed(before, img))[1]
+    assert xs.max() < pose.image[Landmark.RIGHT_KNEE, 0]  # left of the right knee
+    img = ann.annotate(before.copy(), pose, {"L knee": 90.0})
+    xs = np.nonzero(_changed(before, img))[1]
+    assert xs.min() > pose.image[Landmark.LEFT_KNEE, 0]

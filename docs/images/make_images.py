@@ -1,6 +1,6 @@
 """Make the README images from the project's OWN synthetic samples (never third-party clips).
 
-    .venv/bin/python docs/images/make_images.py samples/<exercise>/<clip>.mp4 [MORE.mp4...]
+    .venv/bin/python docs/images/make_images.py samples/<clip>.mp4 [MORE.mp4...]
 
 * ``report.png``: ``glutecv analyze`` + ``glutecv report`` on the given samples, opened in
   headless Chromium (Debian's ``chromium`` + Playwright), a flagged rep clicked, screenshot.
@@ -38,6 +38,7 @@ def save_small(image_rgb: np.ndarray, path: Path, width: int) -> None:
     from PIL import Image
 
     img = Image.fromarray(image_rgb)
+    width = min(width, img.width)  # never upscale
     for w in (width, int(width * 0.85), int(width * 0.7)):
         small = img.resize((w, round(img.height * w / img.width)), Image.LANCZOS)
         small.save(path, optimize=True)
@@ -59,8 +60,17 @@ EXERCISES = ("hip_thrust", "glute_bridge", "single_leg_glute_bridge", "clamshell
 
 
 def exercise_of(sample: Path) -> str:
-    """The exercise named by the sample's folder (``samples/<exercise>/x.mp4``), else auto."""
-    return sample.parent.name if sample.parent.name in EXERCISES else "auto"
+    """The sample's exercise from its ground truth (``NAME.json`` beside it: the synthetic
+    samples know what they show), else from its name or folder, else ``auto``."""
+    truth = sample.with_suffix(".json")
+    if truth.is_file():
+        name = json.loads(truth.read_text()).get("scene", {}).get("exercise")
+        if name in EXERCISES:
+            return name
+    for name in sorted(EXERCISES, key=len, reverse=True):
+        if sample.stem.startswith(name) or sample.parent.name == name:
+            return name
+    return "auto"
 
 
 def report_image(samples: list[Path], work: Path, dest: Path) -> None:

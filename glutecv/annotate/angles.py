@@ -70,6 +70,7 @@ class AnglesAnnotator:
         st = self.style
         panel: list[str] = []
         placed: list[tuple[int, int, int, int]] = []  # boxes drawn so far (x0, y0, x1, y1)
+        centre_x = self._body_centre(pose)
         for label, value in angles.items():
             if value is None or not math.isfinite(value):
                 continue  # unknown now (side not working, joint hidden): nothing to read
@@ -83,7 +84,8 @@ class AnglesAnnotator:
             if not (np.isfinite(x) and np.isfinite(y) and visible):
                 panel.append(text)
                 continue
-            box = self._place(int(x), int(y), text, image.shape[1], placed)
+            outward_left = bool(x < centre_x)  # labels go on the outside of the body
+            box = self._place(int(x), int(y), text, image.shape[1], placed, outward_left)
             if box is None:
                 panel.append(text)
                 continue
@@ -94,15 +96,27 @@ class AnglesAnnotator:
             self._panel(image, panel)
         return image
 
+    def _body_centre(self, pose: PoseFrame | None) -> float:
+        """Mean x of the visible landmarks (pixels), to put labels outside the body."""
+        if pose is None:
+            return math.nan
+        xs = pose.image[:, 0][pose.visibility >= self.style.visibility_gate]
+        xs = xs[np.isfinite(xs)]
+        return float(xs.mean()) if xs.size else math.nan
+
     def _place(self, x: int, y: int, text: str, width: int,
-               placed: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int] | None:
-        """A box up and to the right of the joint (left if no room), moved up past labels
-        already drawn; None when no free spot is near (the label then goes in the panel)."""
+               placed: list[tuple[int, int, int, int]],
+               left: bool = False) -> tuple[int, int, int, int] | None:
+        """A box above the joint, to its right (``left``: to its left; flipped when there is
+        no room), moved up past labels already drawn; None when no free spot is near (the
+        label then goes in the panel)."""
         w, h, base = text_size(text, self.scale)
         bw, bh = w + 2 * self.pad, h + base + 2 * self.pad
-        bx = x + self.offset
+        bx = x - self.offset - bw if left else x + self.offset
         if bx + bw > width:
             bx = x - self.offset - bw
+        elif bx < 0:
+            bx = x + self.offset
         by = y - self.offset - bh
         for _ in range(4):
             box = (bx, max(0, by), bx + bw, max(0, by) + bh)

@@ -77,7 +77,10 @@ def comparison(sessions: list[Session]) -> str:
     metrics: list[str] = []
     for s in sessions:
         metrics.extend(m for m in key_metrics(s.result) if m not in metrics)
-    metrics = metrics[:4]
+    # compare like with like: only metrics that at least half of the sessions have
+    need = max(2, math.ceil(len(sessions) / 2))
+    metrics = [m for m in metrics
+               if sum(any(m in r.metrics for r in s.result.reps) for s in sessions) >= need][:4]
     head = ["Session", "Exercise", "Reps", "Good", *(metric_label(m) + " mean" for m in metrics),
             "Faults"]
     rows = []

@@ -100,6 +100,10 @@ def test_summary_symmetry_and_fault_counts(folders) -> None:
     assert comps["rom_deg"].left == pytest.approx(42.0) and comps["rom_deg"].right == 39.0
     assert comps["rom_deg"].difference_pct == pytest.approx(3 / 42 * 100)
     assert comps["hold_s"].difference_pct == pytest.approx(0.1 / 0.6 * 100)
+    from glutecv.report.stats import SideComparison
+
+    flip = SideComparison("fppa_deg", -24.0, 24.4)  # opposite signs: no percentage
+    assert math.isnan(flip.difference_pct) and flip.difference == pytest.approx(48.4)
     html = render_report([a], root / "r.html")
     assert re.search(r"Repetitions</div><div class=\"value\">4 <small>L 2 · R 2", html)
     assert "Flagged reps</div><div class=\"value\">2<" in html

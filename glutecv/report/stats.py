@@ -22,12 +22,19 @@ class SideComparison:
     right: float
 
     @property
+    def difference(self) -> float:
+        """|L - R| in the metric's unit."""
+        return abs(self.left - self.right)
+
+    @property
     def difference_pct(self) -> float:
-        """|L - R| / max(|L|, |R|) in percent: 0 is perfectly symmetric."""
-        big = max(abs(self.left), abs(self.right))
-        if not (math.isfinite(self.left) and math.isfinite(self.right)) or big == 0:
+        """|L - R| / max(|L|, |R|) in percent (0 = symmetric); NaN when the two have
+        opposite signs or one is zero, where a percentage means nothing."""
+        if not (math.isfinite(self.left) and math.isfinite(self.right)):
             return math.nan
-        return abs(self.left - self.right) / big * 100.0
+        if self.left * self.right <= 0:
+            return math.nan
+        return abs(self.left - self.right) / max(abs(self.left), abs(self.right)) * 100.0
 
 
 def metric_names(reps: tuple[Rep, ...] | list[Rep]) -> list[str]:

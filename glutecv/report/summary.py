@@ -59,11 +59,12 @@ def symmetry_table(result: AnalysisResult) -> str:
     """Left vs right means of each metric; a difference above ASYMMETRY_PCT is marked."""
     rows = []
     for c in symmetry(result):
-        diff = c.difference_pct
-        cls = "diff asym" if math.isfinite(diff) and diff > ASYMMETRY_PCT else "diff"
+        pct = c.difference_pct
+        cls = "diff asym" if math.isfinite(pct) and pct > ASYMMETRY_PCT else "diff"
+        text = num(c.difference) + (f" ({pct:.0f}%)" if math.isfinite(pct) else "")
         rows.append(f"<tr><td>{esc(metric_label(c.metric))}</td><td class='num'>{num(c.left)}"
                     f"</td><td class='num'>{num(c.right)}</td><td class='num {cls}'>"
-                    f"{num(diff, 0)}{'%' if math.isfinite(diff) else ''}</td></tr>")
+                    f"{text}</td></tr>")
     if not rows:
         return ""
     return ('<table class="side-table"><thead><tr><th>Left / right (mean)</th><th>Left</th>'

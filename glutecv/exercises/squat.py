@@ -74,6 +74,12 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
     landmarks = STANDING_LANDMARKS
     phase_metric = "knee_flexion_deg"
     metric_views = {"knee_valgus": METRIC_VIEWS["knee_valgus"],
+                    # depth from the front or back comes from BlazePose's 3D knee angle, which
+                    # read 35-60 deg shallow at the bottom of rendered front-view squats with
+                    # known angles (the thighs point at the camera)
+                    "incomplete_rom": (("side", "oblique"),
+                                       "squat depth needs a side or oblique view: from the "
+                                       "front or back the knee angle is foreshortened"),
                     "lumbar_extension": (("side", "oblique"),
                                          "the shoulder-hip-knee line at lockout needs a side "
                                          "(or oblique) view")}

@@ -114,9 +114,12 @@ def load_rest_body(shape: dict[str, float] | None = None) -> RestBody:
                     phenotype_kwargs={k: float(v) for k, v in shape.items()} or None)
         faces = model.get_triangular_faces().cpu().numpy().astype(np.int64)
     to_body = _ANNY_TO_BODY
-    vertices = out["rest_vertices"][0].cpu().numpy().astype(np.float64) @ to_body.T
-    heads = out["rest_bone_heads"][0].cpu().numpy().astype(np.float64) @ to_body.T
-    weights = model.vertex_bone_weights.cpu().numpy().astype(np.float64)
+    # Rounded to 1 micrometre: torch's last-bit results can depend on memory layout, and a
+    # clip must not depend on what the process rendered before it.
+    vertices = np.round(out["rest_vertices"][0].cpu().numpy().astype(np.float64) @ to_body.T,
+                        6)
+    heads = np.round(out["rest_bone_heads"][0].cpu().numpy().astype(np.float64) @ to_body.T, 6)
+    weights = np.array(model.vertex_bone_weights.cpu().numpy(), dtype=np.float64)
     weight_bones = model.vertex_bone_indices.cpu().numpy().astype(np.int64)
     dominant = weight_bones[np.arange(len(weights)), weights.argmax(axis=1)]
     return RestBody(

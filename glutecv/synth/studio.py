@@ -67,8 +67,7 @@ def _shape_for(spec: ClipSpec, rng: np.random.Generator) -> dict[str, float]:
 
 
 def _assign_faults(spec: ClipSpec, exercise: SynthExercise, plans: list[RepPlan]) -> None:
-    allowed = set(exercise.faults) | ({"knee_valgus"} if "knee_valgus" in exercise.faults
-                                      else set())
+    allowed = set(exercise.faults)
     for req in spec.faults:
         if req.code not in allowed:
             raise GlutecvError(f"{exercise.name} cannot show {req.code}; its faults are: "

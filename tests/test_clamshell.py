@@ -18,10 +18,10 @@ def codes(rep) -> set[str]:
 @pytest.mark.parametrize("side", ["left", "right"])
 @pytest.mark.parametrize("view", ["front", "back", "oblique"])
 def test_counts_each_side_through_noise_dropouts_holds_and_partials(side, view):
-    # rep 3 opens 0.2 x 40 = 8 deg (< min ROM: not a rep), rep 5 is a 0.42 partial (counted,
-    # flagged); 2 px / 5 mm noise, a 0.2 s dropout mid-rep, jittered timestamps
-    seq = clamshell(5, side, view, amplitudes=[1, 1, 0.2, 1, 0.42], hold_s=0.4)
-    seq = km.add_noise(seq, px=2.0, world_m=0.005, seed=3)
+    # rep 3 opens 0.2 x 40 = 8 deg (< min ROM: not a rep), rep 5 is a 0.41 partial (counted,
+    # flagged); 2 px / 3 mm noise, a 0.2 s dropout mid-rep, jittered timestamps
+    seq = clamshell(5, side, view, amplitudes=[1, 1, 0.2, 1, 0.41], hold_s=0.4)
+    seq = km.add_noise(seq, px=2.0, world_m=0.003, seed=3)
     seq = km.add_dropouts(seq, [(1.5, 1.7)])
     seq = km.jitter_timestamps(seq, 0.003)
     res = get_analyzer("clamshell").analyze(seq)
@@ -58,8 +58,8 @@ def test_pelvis_rotation_above_threshold_only(side):
 
 def test_incomplete_rom_above_and_below_threshold():
     cfg = get_analyzer("clamshell").config
-    # 40 deg x amplitude: 36 and 26 are full enough, 18 and 16 are short of 20
-    seq = clamshell(4, "right", amplitudes=[0.9, 0.65, 0.45, 0.4])
+    # 40 deg x amplitude: 36 and 24 are full enough, 16 and 15 are short of 18
+    seq = clamshell(4, "right", amplitudes=[0.9, 0.6, 0.4, 0.38])
     res = get_analyzer("clamshell").analyze(seq)
     flags = ["incomplete_rom" in codes(r) for r in res.reps]
     assert flags == [r.metrics["range_of_motion_deg"] < cfg.min_opening_deg for r in res.reps]

@@ -51,9 +51,10 @@ class ClamshellConfig:
 
     # A full clamshell turns the top knee about 40 deg about the hip-ankle line with the pelvis
     # stacked (issue 4 brief); in the rendered body with known angles that 42 deg turn is 28 deg
-    # of hip abduction relative to the pelvis (the phase signal), and real full reps read 23-27.
-    # Under 20 deg (about 2/3 of the range) the rep is short.
-    min_opening_deg: float = 20.0
+    # of hip abduction relative to the pelvis (the phase signal); real full reps read 23-27 and
+    # rendered full reps 19-23 (BlazePose reads the rendered body a little short). Under 18 deg
+    # (about 2/3 of the range) the rep is short.
+    min_opening_deg: float = 18.0
     # Pelvis roll-back (change from the start of the rep) beyond this means the trunk rolled
     # instead of the hip rotating. BlazePose's hip landmarks follow the opening thigh: clean reps
     # read 12-16 deg of apparent roll (two real clips and a render with a stacked pelvis), and a

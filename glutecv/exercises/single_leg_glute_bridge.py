@@ -11,24 +11,25 @@ the working knee):
 
 * ``pelvic_drop``: at the top the pelvis sags on the free-leg side by more than
   :attr:`SingleLegBridgeConfig.pelvic_drop_deg` compared with the start of the rep (so a tilted
-  camera does not count). Measured from the hip-hip line in the image in front, back and
-  oblique views; not from a pure side view, where the far hip is hidden (reported as not
-  measured, with the reason).
+  camera does not count): the hips' height difference in the image over their true width in
+  pixels, in front, back and oblique views; not from a pure side view, where the far hip is
+  hidden (reported as not measured, with the reason).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
 
 from glutecv import geometry as g
 from glutecv.exercises.common import Points, RepWindow, fault
-from glutecv.exercises.glute_bridge import BridgeAnalyzer, BridgeConfig
+from glutecv.exercises.glute_bridge import BridgeAnalyzer, BridgeConfig, _quiet
 from glutecv.landmarks import Landmark as L
+from glutecv.pose.types import PoseSequence
 from glutecv.results import Fault, ViewInfo
-from glutecv.view import METRIC_VIEWS
+from glutecv.view import METRIC_VIEWS, frontal_fraction
 
 
 @dataclass(frozen=True)
@@ -43,27 +44,34 @@ class SingleLegBridgeConfig(BridgeConfig):
     # deg: a hip this much more extended than the other at the top is the working one (a
     # figure-4 or raised free leg keeps its hip flexed by 20-60 deg; landmark noise ~5 deg)
     working_hip_margin_deg: float = 10.0
-    # the image hip line is used only while it is within this many degrees of horizontal and
-    # at least ``min_hip_width_ratio`` x the thigh long: otherwise the pelvis is seen end-on
-    max_hip_line_deg: float = 45.0
-    min_hip_width_ratio: float = 0.3
+    # apparent/true hip width from which pelvic drop is measured: nearer the front than the
+    # side (below it the far hip is tracked poorly and drops read 2-3x too small)
+    min_drop_frontal_fraction: float = 0.6
 
 
-def _hip_line_drop(pts: Points, view: ViewInfo, c: SingleLegBridgeConfig) -> np.ndarray:
-    """Per frame, how much lower the LEFT hip is than the right, degrees (+ = left lower);
-    NaN where the image hip line is too short or too steep to mean anything.
+_SCALE_SEGMENTS = ((L.LEFT_HIP, L.LEFT_KNEE), (L.RIGHT_HIP, L.RIGHT_KNEE),
+                   (L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_KNEE, L.RIGHT_ANKLE),
+                   (L.LEFT_SHOULDER, L.LEFT_HIP), (L.RIGHT_SHOULDER, L.RIGHT_HIP))
 
-    From a pure side view the far hip is hidden and the pose model moves it with the near
-    one (a rendered 14 deg drop read as ~4 px), so that view is not used (see metric_views).
+
+def _hip_drop(pts: Points) -> np.ndarray:
+    """Per frame, how much lower the LEFT hip is than the right, degrees (+ = left lower).
+
+    ``asin(dy / W)``: dy = the hips' height difference in the image (px), W = the TRUE hip
+    width in px (world hip width x the image scale of the least foreshortened limb segment).
+    Dividing by the true width rather than the width seen keeps an oblique camera, which
+    shortens the hip line, from inflating the angle. From a pure side view the far hip is
+    hidden and the pose model moves it with the near one (a rendered 14 deg drop read as
+    ~4 px), so that view is not used (see ``metric_views``).
     """
-    lh, rh = pts.image[L.LEFT_HIP], pts.image[L.RIGHT_HIP]
-    tilt = g.pelvis_tilt(lh, rh)
-    thigh = np.fmax(g.segment_length(lh, pts.image[L.LEFT_KNEE]),
-                    g.segment_length(rh, pts.image[L.RIGHT_KNEE]))
-    with np.errstate(invalid="ignore"):
-        ok = (np.abs(tilt) <= c.max_hip_line_deg) & (
-            g.segment_length(lh, rh) >= c.min_hip_width_ratio * thigh)
-    return np.where(ok, -tilt, np.nan)
+    ratios = [g.segment_length(pts.image[a], pts.image[b])
+              / g.segment_length(pts.world[a], pts.world[b]) for a, b in _SCALE_SEGMENTS]
+    with np.errstate(invalid="ignore", divide="ignore"), _quiet():
+        r = np.stack(ratios, axis=-1)
+        px_per_m = np.nanmax(np.where(np.isfinite(r), r, np.nan), axis=-1)
+        width_px = px_per_m * g.segment_length(pts.world[L.LEFT_HIP], pts.world[L.RIGHT_HIP])
+        dy = pts.image[L.LEFT_HIP][..., 1] - pts.image[L.RIGHT_HIP][..., 1]  # + = left lower
+        return np.degrees(np.arcsin(np.clip(dy / width_px, -1.0, 1.0)))
 
 
 class SingleLegGluteBridge(BridgeAnalyzer):
@@ -78,6 +86,21 @@ class SingleLegGluteBridge(BridgeAnalyzer):
     @classmethod
     def default_config(cls) -> SingleLegBridgeConfig:
         return SingleLegBridgeConfig()
+
+    def detect_view(self, seq: PoseSequence) -> ViewInfo:
+        """The bridge's view, and no pelvic drop unless the camera is nearer the front than
+        the side (the pose model under-reads the far hip: a rendered 12 deg drop filmed with
+        the hips seen at 0.4 of their width read as ~5 deg)."""
+        v = super().detect_view(seq)
+        with _quiet():
+            ff = float(np.nanmedian(frontal_fraction(seq))) if len(seq) else float("nan")
+        limit = self.config.min_drop_frontal_fraction
+        if "pelvic_drop" in v.unsupported or ff >= limit:
+            return v
+        why = (f"the hips are seen at {ff:.2f} of their width (below {limit}): the camera is "
+               "nearer the side than the front, and the pose model does not follow the far hip"
+               if np.isfinite(ff) else "the camera view could not be measured")
+        return replace(v, unsupported={**v.unsupported, "pelvic_drop": why})
 
     def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
         out = self.side_signals(pts, view)
@@ -98,7 +121,7 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         # display only: the working knee is the bent one (per rep the working side's is used)
         out["knee_flexion_deg"] = np.fmax(out["knee_flexion_left_deg"],
                                           out["knee_flexion_right_deg"])
-        out["pelvis_drop_left_deg"] = _hip_line_drop(pts, view, self.config)
+        out["pelvis_drop_left_deg"] = _hip_drop(pts)
         return out
 
     def rep_side(self, rep: RepWindow) -> str:

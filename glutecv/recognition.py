@@ -41,6 +41,9 @@ from glutecv.view import detect_view
 # (true standing and in most of a squat or lunge; false lying down, hips level with the feet).
 UPRIGHT_SHANK_RATIO = 0.6
 UPRIGHT_LEG_RATIO = 0.5
+# ... and the thigh points down too (knee below the hip by 40% of the thigh): false on a bench
+# in a hip thrust, where the shanks stand upright under level or rising thighs
+UPRIGHT_THIGH_RATIO = 0.4
 UPRIGHT_FRACTION = 0.6        # ... in at least this fraction of the frames with a pose
 # Lunge vs squat at the bottom of the movement: hip flexion of the two legs differs by more than
 # 45 deg (lunge: front ~90, rear ~10, we measured 69 on real lunges; squat: equal, but world
@@ -109,6 +112,7 @@ def upright_fraction(seq: PoseSequence, min_visibility: float = 0.2) -> float:
         leg = segment_length(hip, knee) + shank
         with np.errstate(invalid="ignore"):
             votes.append(((ankle[:, 1] - knee[:, 1]) >= UPRIGHT_SHANK_RATIO * shank)
+                         & ((knee[:, 1] - hip[:, 1]) >= UPRIGHT_THIGH_RATIO * (leg - shank))
                          & ((ankle[:, 1] - hip[:, 1]) >= UPRIGHT_LEG_RATIO * leg))
     seen = seq.detected
     if not seen.any():
@@ -225,6 +229,9 @@ def recognise(seq: PoseSequence) -> Recognition:
     # "supine" (or an unknown) call is corrected
     if up >= UPRIGHT_FRACTION and orientation in ("supine", "unknown"):
         orientation, o_conf = "standing", up
+    elif orientation in ("supine", "unknown") and lying_orientation(seq) == "quadruped":
+        # on hands and knees filmed from behind the trunk foreshortens and can look supine
+        orientation = "quadruped"
     elif orientation == "standing" and up < 1 - UPRIGHT_FRACTION:
         # "standing" from the image, but the legs never stand under the hips in the world
         # (e.g. a quadruped filmed from behind, its trunk foreshortened to look upright)

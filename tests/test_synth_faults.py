@@ -31,3 +31,19 @@ def test_bad_fault_is_one_line_error(text: str) -> None:
     with pytest.raises(GlutecvError) as err:
         parse_fault(text)
     assert "\n" not in str(err.value)
+
+
+def test_missing_extra_is_one_line_error(monkeypatch, tmp_path, capsys) -> None:
+    import sys
+
+    from glutecv.cli import main
+    from glutecv.synth import body
+
+    monkeypatch.setattr(body, "_MODEL", None)
+    monkeypatch.setitem(sys.modules, "anny", None)  # import anny -> ImportError
+    out = tmp_path / "x.mp4"
+    assert main(["-q", "synth", "squat", "-o", str(out), "--size", "64x48"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("glutecv: error: ") and "install glutecv[synth]" in err
+    assert "\n" not in err
+    assert not out.exists()

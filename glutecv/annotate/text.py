@@ -27,8 +27,9 @@ def shade(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour: BGR,
     if alpha >= 1.0:
         image[y0:y1, x0:x1] = colour
         return
-    roi = image[y0:y1, x0:x1]
-    image[y0:y1, x0:x1] = cv2.addWeighted(roi, 1.0 - alpha, np.full_like(roi, colour), alpha, 0)
+    roi = image[y0:y1, x0:x1]  # a view: OpenCV writes into it in place, nothing allocated
+    cv2.addWeighted(roi, 1.0 - alpha, roi, 0.0, 0.0, dst=roi)
+    cv2.add(roi, (colour[0] * alpha, colour[1] * alpha, colour[2] * alpha, 0.0), dst=roi)
 
 
 def put_text(image: np.ndarray, text: str, x: int, y: int, scale: float, colour: BGR,

@@ -189,3 +189,12 @@ def test_video_gets_a_poster_of_the_first_flagged_rep(folders) -> None:
     jpeg = base64.b64decode(poster.group(1))
     assert jpeg[:2] == b"\xff\xd8" and len(jpeg) > 1000
     assert 'class="print-still"' in html
+
+
+@pytest.mark.parametrize("name", ["report.png", "live_overlay.png"])
+def test_readme_images_are_small_pngs(repo_root: Path, name: str) -> None:
+    path = repo_root / "docs" / "images" / name
+    if not path.is_file():
+        pytest.skip(f"{path} not made yet (docs/images/make_images.py)")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 300_000

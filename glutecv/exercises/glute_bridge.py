@@ -63,7 +63,7 @@ class BridgeConfig:
     lockout_min_deg: float = -20.0
     # deg, line deviation at the top above this = lumbar_extension. With the knees bent, true
     # hip extension ends near the line (~0-10 deg past; good lockouts in our real clips reach
-    # at most +8); a labelled "lumbar-driven" bridge reached +15. 12 keeps 4 deg over noise.
+    # at most +7); a labelled "lumbar-driven" bridge reached +13; 12 sits between the two.
     lumbar_overshoot_deg: float = 12.0
     # deg, shank tilt toward the midline at the top above this = knee_valgus. Healthy 2D knee
     # angles are ~5-13 deg, patellofemoral pain ~17, smallest detectable difference ~8:

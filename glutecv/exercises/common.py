@@ -15,7 +15,8 @@ Subclass :class:`SignalAnalyzer` and provide:
   working) for unilateral work: one counter per side;
 * ``judge_rep(rep: RepWindow) -> (metrics, faults)``: the exercise's own metrics and faults
   for one rep (standard ones are added for you, see :func:`standard_metrics`);
-* optionally ``display_keys(view)`` (series key -> overlay label).
+* optionally ``display_keys(view)`` (series key -> overlay label), ``rep_side(rep)`` (credit
+  a rep counted on one combined signal to a side) and ``detect_view(seq)`` (add view limits).
 
 Batch (:meth:`SignalAnalyzer.analyze`): view detection, zero-phase smoothing
 (:func:`glutecv.filters.smooth_sequence`), signals, :func:`glutecv.reps.count_reps` per side,

@@ -84,6 +84,18 @@ def match_reps(reps: list[Any], truth_reps: list[dict[str, Any]]) -> list[int | 
     return out
 
 
+def _truth_note(code: str, rep: dict[str, Any], truth: dict[str, Any]) -> str:
+    """For a missed knee_valgus: the true peak 2D FPPA over the rep (the analyzers flag an
+    absolute FPPA above their threshold, while the renderer injects a change of FPPA)."""
+    if code != "knee_valgus":
+        return ""
+    vals = [f["angles"]["knee_fppa_2d_deg"].get(side)
+            for f in truth["frames"] if rep["start_s"] <= f["t_s"] <= rep["end_s"]
+            for side in ("left", "right")]
+    vals = [v for v in vals if v is not None and math.isfinite(v)]
+    return f" (true peak 2D FPPA {max(vals):.1f} deg)" if vals else ""
+
+
 def score_clip(video: Path, seq: Any, truth: dict[str, Any]) -> dict[str, Any]:
     """Counts, fault hits/misses/false alarms and angle errors of one sample."""
     from glutecv.exercises import get_analyzer
@@ -107,7 +119,7 @@ def score_clip(video: Path, seq: Any, truth: dict[str, Any]) -> dict[str, Any]:
             elif c in got:
                 hits.append(f"rep {tr['index']}: {c}")
             else:
-                misses.append(f"rep {tr['index']}: {c}")
+                misses.append(f"rep {tr['index']}: {c}{_truth_note(c, tr, truth)}")
     for i, r in enumerate(reps):
         for f in r.faults:
             if f.code not in injected_on.get(i, set()):

@@ -140,9 +140,9 @@ class LiveSession:
 
     def _process(self, frame: Any) -> tuple[np.ndarray, FrameState]:
         """Pose, analysis and overlay for one frame; the overlay is drawn on this frame."""
-        image = frame.bgr()
-        if not image.flags.writeable or frame.pixel_format != "bgr24":
-            image = np.array(image, copy=True) if frame.pixel_format == "bgr24" else image
+        image = frame.bgr()  # a converted copy for RGB frames, the frame itself for BGR
+        if not image.flags.writeable:
+            image = image.copy()
         pose = self.estimator.estimate(frame)
         self.poses.append(pose)
         state = self.exercise.update(pose)

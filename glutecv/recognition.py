@@ -30,7 +30,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from glutecv.geometry import flexion_angle, midpoint, segment_length, visible_points
+from glutecv.geometry import (
+    flexion_angle,
+    hip_abduction,
+    midpoint,
+    segment_length,
+    visible_points,
+)
 from glutecv.landmarks import Landmark as L
 from glutecv.pose.types import PoseSequence
 from glutecv.view import detect_view
@@ -55,9 +61,13 @@ LUNGE_HIP_ASYMMETRY_DEG = 45.0
 LUNGE_STAGGER_RATIO = 0.35
 STEP_HEIGHT_RATIO = 0.3
 # Single-leg bridge: at the top the knees differ by more than 45 deg of flexion (one leg straight
-# or held up) or one ankle is lifted more than 30% of leg length above the other.
+# or held up) or one ankle is lifted more than 45% of a thigh above the other (two-leg bridges
+# read up to 0.42 from an oblique camera)
 SINGLE_LEG_KNEE_DIFF_DEG = 45.0
-SINGLE_LEG_ANKLE_LIFT_RATIO = 0.3
+SINGLE_LEG_ANKLE_LIFT_RATIO = 0.45
+# ... or one thigh turned out far more than the other (a figure-4 / "pigeon" bridge: median hip
+# abduction difference 49 deg on a real clip; two-leg bridges and thrusts read <= 23)
+SINGLE_LEG_ABDUCTION_DIFF_DEG = 35.0
 # Hip thrust: shoulders resting above the feet by more than 45% of thigh length (a bench is
 # ~40 cm, a thigh ~43 cm; on the floor the shoulder and ankle joints are at about the same height).
 THRUST_SHOULDER_RISE_RATIO = 0.45
@@ -198,15 +208,18 @@ def _supine(seq: PoseSequence, o_conf: float) -> Recognition:
         # world y (camera axes): from a raised side view the far foot looks higher in 2D
         ankle_lift = _med(np.abs(w[L.LEFT_ANKLE][:, 1] - w[L.RIGHT_ANKLE][:, 1])[top]) / thigh_w
         shoulder_rise = _med(ankle[:, 1] - sh[:, 1]) / thigh
-    if (math.isfinite(knee_diff) and knee_diff > SINGLE_LEG_KNEE_DIFF_DEG) or (
-            math.isfinite(ankle_lift) and ankle_lift > SINGLE_LEG_ANKLE_LIFT_RATIO):
-        m = max(_margin(knee_diff, SINGLE_LEG_KNEE_DIFF_DEG, 20.0) if knee_diff
-                > SINGLE_LEG_KNEE_DIFF_DEG else 0.5,
-                _margin(ankle_lift, SINGLE_LEG_ANKLE_LIFT_RATIO, 0.15) if ankle_lift
-                > SINGLE_LEG_ANKLE_LIFT_RATIO else 0.5)
+    abd_diff = _med(np.abs(hip_abduction(w[L.LEFT_HIP], w[L.LEFT_KNEE], w[L.RIGHT_HIP])
+                           - hip_abduction(w[L.RIGHT_HIP], w[L.RIGHT_KNEE], w[L.LEFT_HIP])))
+    cues = [(v, thr, scale) for v, thr, scale in (
+        (knee_diff, SINGLE_LEG_KNEE_DIFF_DEG, 20.0),
+        (ankle_lift, SINGLE_LEG_ANKLE_LIFT_RATIO, 0.15),
+        (abd_diff, SINGLE_LEG_ABDUCTION_DIFF_DEG, 10.0)) if math.isfinite(v) and v > thr]
+    if cues:
+        m = max(_margin(v, thr, scale) for v, thr, scale in cues)
         return Recognition("single_leg_glute_bridge", round(o_conf * m, 3),
                            f"lying on the back; one leg works alone (knee flexion differs "
-                           f"{knee_diff:.0f} deg, one ankle {ankle_lift:.2f} thighs higher)")
+                           f"{knee_diff:.0f} deg, one ankle {ankle_lift:.2f} thighs higher, hip "
+                           f"abduction differs {abd_diff:.0f} deg)")
     m = _margin(shoulder_rise, THRUST_SHOULDER_RISE_RATIO, 0.2)
     if math.isfinite(shoulder_rise) and shoulder_rise > THRUST_SHOULDER_RISE_RATIO:
         return Recognition("hip_thrust", round(o_conf * m, 3),

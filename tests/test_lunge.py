@@ -109,3 +109,16 @@ def test_step_ups_count_one_rep_per_step_and_credit_the_lead_leg():
     assert {r.side for r in res.reps} == {"right"}
     assert all(r.metrics["step_height_pct_leg"] > 30 for r in res.reps)
     assert not any("incomplete_rom" in codes(r) for r in res.reps)
+
+
+def test_live_stream_counts_like_batch_and_credits_sides():
+    order = ["left", "right", "left"]
+    seq = km.add_noise(lunge(3, order, "front", valgus=[0, 90, 0]), px=1.5, seed=6)
+    analyzer = get_analyzer("lunge")
+    batch = analyzer.analyze(seq)
+    live = analyzer.stream(30.0)
+    states = [live.update(seq[i]) for i in range(len(seq))]
+    done = live.finish()
+    assert [r.side for r in done.reps] == [r.side for r in batch.reps] == order
+    assert [codes(r) for r in done.reps] == [codes(r) for r in batch.reps]
+    assert states[-1].rep_counts == {"left": 2, "right": 1}

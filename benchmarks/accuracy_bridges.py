@@ -3,7 +3,9 @@
 Reads cached landmarks ``benchmarks/cache/landmarks/<exercise>/<stem>.npz`` (made by
 ``benchmarks/extract_clips.py``) for the hip_thrust, glute_bridge and single_leg_glute_bridge
 clips of ``../shared/clips/labels.csv``, runs the analyzer named by the clip's folder, and
-compares the count with ``reps_by_eye`` (integer labels only). Prints a table and writes
+compares the count with ``reps_by_eye`` (integer labels only). Then the same for the bundled
+rendered ``samples/`` of these exercises against their ground truth (counts, injected faults,
+per-angle errors), when their landmarks are cached. Prints tables and writes
 ``benchmarks/results/accuracy_bridges.json``.
 
     .venv/bin/python benchmarks/accuracy_bridges.py
@@ -107,13 +109,73 @@ def main() -> int:
         print(f"{e['clip']:48s} {e['label']:>5s} {e['predicted']:>4d}  {e['view']:16s} "
               f"{faults}{mark}")
     print(json.dumps(summary))
+    samples = rendered_samples()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(REPO))
     from glutecv.io.atomic import write_json
 
-    write_json(OUT, {"summary": summary, "clips": results})
+    write_json(OUT, {"summary": summary, "clips": results, "samples": samples})
     print(f"wrote {OUT.relative_to(REPO)}")
     return 0
+
+
+def _truth_angle(frame: dict, key: str, side: str) -> float:
+    """The renderer's true value of our series ``key``: the shoulder-hip-knee line from its
+    3D joints in the sagittal plane (x along the floor, y up; + = hips above the line), or
+    its knee flexion."""
+    import numpy as np
+
+    from glutecv.geometry import shoulder_hip_knee_line
+
+    if key.startswith("knee_flexion"):
+        return float(frame["angles"]["knee_flexion_deg"][side])
+    pts = frame["landmarks_3d_m"]
+    s, h, k = (np.array(pts[f"{side.upper()}_{j}"])[:2] for j in ("SHOULDER", "HIP", "KNEE"))
+    return float(shoulder_hip_knee_line(s, h, k, np.array([0.0, 1.0])))
+
+
+def rendered_samples() -> list[dict]:
+    """The bundled ``samples/*.mp4`` of the bridge family (``glutecv synth``): counts, faults
+    per rep vs the injected ones, and per-angle errors vs the renderer's ground truth."""
+    import numpy as np
+
+    from glutecv.exercises import get_analyzer
+    from glutecv.pose.types import PoseSequence
+
+    out = []
+    for truth_path in sorted((REPO / "samples").glob("*.json")):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        ex = truth.get("scene", {}).get("exercise")
+        npz = CACHE / "samples" / f"{truth_path.stem}.npz"
+        if ex not in EXERCISES or not npz.is_file():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = get_analyzer(ex).analyze(PoseSequence.load_npz(npz))
+        errors: dict[str, dict[str, float]] = {}
+        frames = truth["frames"][:len(res.series["t_s"])]
+        for ours in ("hip_extension_{}_deg", "knee_flexion_{}_deg"):
+            diffs = []
+            for side in ("left", "right"):
+                got = res.series[ours.format(side)][:len(frames)]
+                want = np.array([_truth_angle(f, ours, side) for f in frames])
+                diffs.append(got - want)
+            d = np.concatenate(diffs)
+            d = d[np.isfinite(d)]
+            errors[ours.format("side")] = {"bias_deg": round(float(np.mean(d)), 1),
+                                           "mae_deg": round(float(np.mean(np.abs(d))), 1)}
+        injected = [sorted(f["code"] for f in r["faults"]) for r in truth["reps"]]
+        found = []
+        for r in truth["reps"]:
+            near = [x for x in res.reps if abs(x.peak_s - r["peak_s"]) < 1.5]
+            found.append(sorted({f.code for x in near for f in x.faults}))
+        out.append({"sample": truth_path.stem, "exercise": ex, "view": res.view.camera,
+                    "reps_truth": len(truth["reps"]), "reps_found": len(res.reps),
+                    "faults_injected": injected, "faults_found": found,
+                    "not_measurable": sorted(res.view.unsupported), "angle_errors": errors})
+        print(f"sample {truth_path.stem:38s} reps {len(res.reps)}/{len(truth['reps'])} "
+              f"injected {injected} found {found} errors {errors}")
+    return out
 
 
 if __name__ == "__main__":

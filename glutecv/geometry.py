@@ -282,8 +282,10 @@ def hip_extension(shoulder: np.ndarray, hip: np.ndarray, knee: np.ndarray,
 
 
 def segment_length(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Euclidean distance between a and b (pixels or metres)."""
-    return _norm(np.asarray(b, dtype=float) - np.asarray(a, dtype=float))
+    """Euclidean distance between a and b (pixels or metres); NaN if a point is not finite."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = _norm(np.asarray(b, dtype=float) - np.asarray(a, dtype=float))
+    return np.where(np.isfinite(d), d, np.nan)
 
 
 def segment_medial_tilt(distal: np.ndarray, proximal: np.ndarray, medial_ref: np.ndarray,

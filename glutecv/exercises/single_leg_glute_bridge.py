@@ -138,8 +138,10 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         return "right" if lift > 0 else "left"
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
-        return {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee",
-                "pelvis_drop_left_deg": "pelvis"}
+        keys = {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"}
+        if "pelvic_drop" not in view.unsupported:   # never show a number it cannot measure
+            keys["pelvis_drop_left_deg"] = "pelvis"
+        return keys
 
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         c = self.config

@@ -139,6 +139,10 @@ class BridgeAnalyzer(SignalAnalyzer):
         out["knee_separation_ratio"] = g.knee_ankle_separation_ratio(
             pts.image[L.LEFT_KNEE], pts.image[L.RIGHT_KNEE], pts.image[L.LEFT_ANKLE],
             pts.image[L.RIGHT_ANKLE])
+        if "knee_valgus" in view.unsupported:   # not measurable here: null, not a number
+            for key in ("knee_medial_tilt_left_deg", "knee_medial_tilt_right_deg",
+                        "knee_separation_ratio"):
+                out[key] = np.full_like(out[key], np.nan)
         return out
 
     def signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:

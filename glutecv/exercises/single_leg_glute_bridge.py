@@ -121,7 +121,9 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         # display only: the working knee is the bent one (per rep the working side's is used)
         out["knee_flexion_deg"] = np.fmax(out["knee_flexion_left_deg"],
                                           out["knee_flexion_right_deg"])
-        out["pelvis_drop_left_deg"] = _hip_drop(pts)
+        drop = _hip_drop(pts)
+        out["pelvis_drop_left_deg"] = (np.full_like(drop, np.nan)
+                                       if "pelvic_drop" in view.unsupported else drop)
         return out
 
     def rep_side(self, rep: RepWindow) -> str:

@@ -65,8 +65,9 @@ def _norm(v: np.ndarray) -> np.ndarray:
 
 def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     b = np.asarray(b, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.abs(b) > _EPS, a / np.where(np.abs(b) > _EPS, b, 1.0), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = np.where(np.abs(b) > _EPS, a / np.where(np.abs(b) > _EPS, b, 1.0), np.nan)
+    return np.where(np.isfinite(out), out, np.nan)  # an infinite input point is missing
 
 
 def _angle_between(u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -208,6 +208,8 @@ def smooth_sequence(seq: PoseSequence, config: BatchFilterConfig = BatchFilterCo
     Landmarks with visibility below ``config.min_visibility`` are treated as gaps first; a gap
     that gets filled is given visibility ``config.min_visibility`` (just enough to pass the
     same gate later), one that stays open keeps its low visibility and NaN coordinates.
+    Frames in which nobody was detected at all stay empty (NaN): only landmarks of a person
+    who is there are interpolated.
     """
     n = len(seq)
     if n < 2:
@@ -223,6 +225,11 @@ def smooth_sequence(seq: PoseSequence, config: BatchFilterConfig = BatchFilterCo
         for c in range(3):
             new_image[:, lm, c] = smooth_track(seq.t_s, image[:, lm, c], config)
             new_world[:, lm, c] = smooth_track(seq.t_s, world[:, lm, c], config)
+    # Frames where nobody was detected stay empty: filling them would invent a person (and
+    # let a rep be made of frames with nobody in them). Per-landmark gaps are still filled.
+    nobody = ~np.asarray(seq.detected, dtype=bool)
+    new_image[nobody] = np.nan
+    new_world[nobody] = np.nan
     processed = np.zeros(image.shape[1], dtype=bool)
     processed[list(todo)] = True
     filled = processed & ~seen & np.isfinite(new_image[..., 0])

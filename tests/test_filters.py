@@ -104,3 +104,12 @@ def test_property_smooth_track_never_raises_or_invents_inf(x):
     missing = ~np.isfinite(x)
     if missing.all():
         assert np.isnan(y).all()
+
+
+def test_frames_with_nobody_are_not_filled_in():
+    t = km.timeline(2.0)
+    seq = km.add_dropouts(km.make_sequence(km.BodyPose(), t, "standing", "front"), [(1.0, 1.1)])
+    out = f.smooth_sequence(seq)
+    gone = ~seq.detected
+    assert gone.any() and np.isnan(out.image[gone]).all() and np.isnan(out.world[gone]).all()
+    assert np.isfinite(out.image[~gone][:, L.LEFT_HIP]).all()

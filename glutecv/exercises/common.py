@@ -254,7 +254,10 @@ class SignalAnalyzer(Analyzer):
         view = self.detect_view(seq)
         smoothed = smooth_sequence(seq, self.filter_config(), self.landmarks)
         pts = Points.from_pose(smoothed, self.landmarks, self.min_visibility)
-        series = {k: np.asarray(v, dtype=float).reshape(len(seq))
+        # Frames where nobody was detected stay missing even though smoothing bridged their
+        # landmarks: a rep is never made of frames with nobody in them (live does the same).
+        seen = np.asarray(seq.detected, dtype=bool)
+        series = {k: np.where(seen, np.asarray(v, dtype=float).reshape(len(seq)), np.nan)
                   for k, v in self.signals(pts, view).items()}
         t = np.asarray(seq.t_s, dtype=float)
         phase = np.full(len(seq), float(PHASE_UNKNOWN))

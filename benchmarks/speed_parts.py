@@ -13,6 +13,19 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (helpers, workers), in seconds.
+
+    Unlike wall time it hardly depends on what else the machine is running, so the CPU cost per
+    frame of each mode tells what an idle machine would do: n cores -> n / cost frames a second.
+    """
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def bare_inference(clip: Path, model: str) -> dict:
     """The floor: decode and infer in one thread, one after the other, nothing else."""
     from glutecv.io.video import VideoSource
@@ -24,6 +37,7 @@ def bare_inference(clip: Path, model: str) -> dict:
         dec = inf = 0.0
         n = 0
         start = time.perf_counter()
+        cpu0 = cpu_seconds()
         while True:
             t0 = time.perf_counter()
             frame = next(frames, None)
@@ -36,7 +50,9 @@ def bare_inference(clip: Path, model: str) -> dict:
             inf += t2 - t1
             n += 1
         wall = time.perf_counter() - start
-    return {"fps": n / wall, "decode_ms": 1e3 * dec / n, "infer_ms": 1e3 * inf / n, "frames": n}
+        cpu = cpu_seconds() - cpu0
+    return {"fps": n / wall, "decode_ms": 1e3 * dec / n, "infer_ms": 1e3 * inf / n, "frames": n,
+            "cpu_ms_per_frame": 1e3 * cpu / n}
 
 
 def decode_only(clip: Path) -> dict:
@@ -92,17 +108,20 @@ def batch_throughput(clip: Path, exercise: str, model: str, copies: int, work: P
         if not link.exists():
             link.symlink_to(clip.resolve())
     bare = bare_inference(clip, model)
-    result: dict = {"videos": copies, "bare_fps": bare["fps"]}
+    result: dict = {"videos": copies, "bare_fps": bare["fps"],
+                    "bare_cpu_ms_per_frame": bare["cpu_ms_per_frame"]}
     for video in (True, False):
         tag = "" if video else "_no_video"
         for workers in (1, 2):
             jobs = plan_jobs(find_inputs([src]), work / f"batch-out-{workers}{tag}")
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
             outcomes = run_batch(jobs, exercise=exercise, model=model, video=video,
                                  force=True, workers=workers)
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
             assert all(o.status == "done" for o in outcomes), outcomes
-            result[f"fps_jobs{workers}{tag}"] = sum(o.frames for o in outcomes) / wall
+            frames = sum(o.frames for o in outcomes)
+            result[f"fps_jobs{workers}{tag}"] = frames / wall
+            result[f"cpu_ms_per_frame_jobs{workers}{tag}"] = 1e3 * cpu / frames
         result[f"ratio_jobs2_to_bare{tag}"] = result[f"fps_jobs2{tag}"] / bare["fps"]
     return result
 

@@ -58,7 +58,7 @@ def _load_model():
         import torch  # noqa: F401
         import warp
 
-        warp.config.quiet = True  # anny's skinning kernels; no banner on stdout
+        warp.config.log_level = warp.LOG_ERROR  # anny's skinning kernels: no banner
         import anny
     except ImportError as exc:
         raise SynthExtraMissing(

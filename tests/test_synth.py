@@ -190,3 +190,35 @@ def test_cli_renders_and_reports_bad_input(tmp_path, capsys) -> None:
     assert "glutecv: error: clamshell cannot show knee_valgus" in err
     assert "unknown exercise 'situp'" in err
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_bystander_walks_across_the_frame(tmp_path) -> None:
+    truth, _ = tiny_clip(tmp_path, "squat", reps=1, people=2, view="front")
+    assert truth["scene"]["people"] == 2
+    xs = [f["bystander_2d_px"]["LEFT_HIP"][0] for f in truth["frames"]]
+    assert xs[-1] - xs[0] > 0.5 * truth["video"]["width"]  # left to right across the image
+    ex = [f["landmarks_2d_px"]["LEFT_HIP"][0] for f in truth["frames"]]
+    assert max(ex) - min(ex) < 0.2 * truth["video"]["width"]  # the exerciser stays put
+
+
+@pytest.mark.parametrize("view", ["side", "front", "back", "oblique", "above"])
+def test_every_view_frames_the_body(view: str) -> None:
+    from glutecv.synth.body import load_rest_body, skin
+    from glutecv.synth.camera import frame_camera, view_direction
+    from glutecv.synth.exercises import exercise_class
+    from glutecv.synth.skeleton import Skeleton
+
+    sk = Skeleton.of(load_rest_body())
+    for name in ("clamshell", "fire_hydrant", "hip_thrust"):
+        ex = exercise_class(name)(sk)
+        points = np.concatenate([skin(sk.rest, *ex.fk(ex.pose(p, {}))[:2])[::9]
+                                 for p in (0.0, 1.0)])
+        direction = view_direction(view, np.asarray(ex.front_axis), ex.side_direction(),
+                                   ex.front_elevation, ex.oblique_front)
+        cam = frame_camera(points, direction, 320, 240)
+        xy, depth = cam.project(points)
+        assert (depth > 0).all()
+        assert xy[:, 0].min() > 0 and xy[:, 0].max() < 320, name
+        assert xy[:, 1].min() > 0 and xy[:, 1].max() < 240, name
+        span = max(np.ptp(xy[:, 0]) / 320, np.ptp(xy[:, 1]) / 240)
+        assert 0.45 < span < 0.98, name

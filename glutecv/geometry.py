@@ -42,13 +42,15 @@ def visible_points(
     or ``(N, 3)`` / ``(3,)`` in world space (metres). A non-finite visibility counts as 0 and a
     non-finite coordinate makes the whole point NaN.
     """
-    arr = pose.image[..., :2] if space == "image" else pose.world
+    full = pose.image if space == "image" else pose.world
     vis = np.nan_to_num(np.asarray(pose.visibility, dtype=float), nan=0.0, posinf=0.0,
                         neginf=0.0)
     out: dict[Landmark, np.ndarray] = {}
     for lm in landmarks:
-        p = np.array(arr[..., int(lm), :], dtype=float)
-        bad = (vis[..., int(lm)] < min_visibility) | ~np.all(np.isfinite(p), axis=-1)
+        whole = np.asarray(full[..., int(lm), :], dtype=float)
+        p = np.array(whole[..., :2] if space == "image" else whole, dtype=float)
+        # a landmark with any non-finite coordinate (even the unused image z) is malformed
+        bad = (vis[..., int(lm)] < min_visibility) | ~np.all(np.isfinite(whole), axis=-1)
         p[bad] = np.nan
         out[Landmark(lm)] = p
     return out

@@ -103,14 +103,14 @@ class SignalLiveAnalyzer(LiveAnalyzer):
         a = self.analyzer
         t = float(frame.t_s)
         i = len(self._t)
-        detected = frame.detected
+        from glutecv.exercises.common import Points, person_present
+
+        detected = bool(person_present(frame))
         if detected:
             smooth = self._smoothed(frame)
             self._frames.append(smooth)
             self._update_view(t)
             one = PoseSequence.from_frames([smooth], 1, 1)
-            from glutecv.exercises.common import Points
-
             pts = Points.from_pose(one, a.landmarks, a.min_visibility)
             row = {k: float(np.asarray(v, dtype=float).reshape(-1)[0])
                    for k, v in a.signals(pts, self._view).items()}

@@ -40,7 +40,7 @@ from glutecv.exercises.base import Analyzer, ExerciseAnalysis, LiveAnalyzer
 from glutecv.filters import BatchFilterConfig, smooth_sequence
 from glutecv.geometry import visible_points
 from glutecv.landmarks import Landmark, side_landmark
-from glutecv.pose.types import PoseSequence
+from glutecv.pose.types import PoseFrame, PoseSequence
 from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
 from glutecv.results import FAULT_CODES, Fault, Rep, ViewInfo
 from glutecv.view import detect_view, unsupported_metrics
@@ -115,6 +115,14 @@ class RepWindow:
     def percentile(self, key: str, q: float, part: str = "top") -> float:
         """NaN-ignoring percentile (robust peak: one outlier frame does not make a fault)."""
         return _nan_stat(self.part(key, part), lambda x: np.percentile(x, q))
+
+
+def person_present(pose: PoseSequence | PoseFrame) -> np.ndarray | bool:
+    """Per frame: a person was detected (the hip landmark exists) and at least one landmark
+    has all its image coordinates finite. Frames failing this are "nobody": an analyzer's
+    series are missing there, so no rep is made of them."""
+    image = np.asarray(pose.image, dtype=float)
+    return np.asarray(pose.detected) & np.isfinite(image).all(axis=-1).any(axis=-1)
 
 
 def fault(code: str, value: float, threshold: float, unit: str, message: str) -> Fault:
@@ -256,7 +264,7 @@ class SignalAnalyzer(Analyzer):
         pts = Points.from_pose(smoothed, self.landmarks, self.min_visibility)
         # Frames where nobody was detected stay missing even though smoothing bridged their
         # landmarks: a rep is never made of frames with nobody in them (live does the same).
-        seen = np.asarray(seq.detected, dtype=bool)
+        seen = person_present(seq)
         series = {k: np.where(seen, np.asarray(v, dtype=float).reshape(len(seq)), np.nan)
                   for k, v in self.signals(pts, view).items()}
         t = np.asarray(seq.t_s, dtype=float)

@@ -87,8 +87,9 @@ def test_video_loads_plays_and_rows_seek_to_their_rep(browser, report: Path) -> 
         return {t: v.currentTime, paused: v.paused, ready: v.readyState}; }""")
     assert not now["paused"] and now["t"] < 12.0 and now["ready"] >= 2
     # the row being played is marked: pause inside rep 3 (6.0-8.0 s) and look
-    page.evaluate("() => { const v = document.getElementById('video-1'); v.pause(); "
-                  "v.currentTime = 7.0; }")
+    page.evaluate("() => new Promise(done => { const v = document.getElementById('video-1');"
+                  " v.pause(); v.addEventListener('seeked', () => done(), {once: true});"
+                  " v.currentTime = 7.0; })")
     page.wait_for_function("(document.querySelector('#session-1 tr.rep.playing') || {})"
                            ".dataset?.start === '6.0000'", timeout=10000)
     assert len(page.query_selector_all("#session-1 tr.rep.playing")) == 1

@@ -361,3 +361,17 @@ def test_unknown_model_lists_the_valid_ones(capsys, tmp_path: Path) -> None:
                        str(tmp_path / "missing.task"))
     assert code == 2
     assert_one_line_error(err, "missing.task")
+
+
+def test_verbose_adds_the_details(capsys, tmp_path: Path) -> None:
+    """The one-line error stays; ``--verbose`` adds the traceback for a bug report."""
+    from glutecv.cli import main
+
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("not a video\n")
+    capsys.readouterr()
+    code = main(["--verbose", "pose", str(fake), "-o", str(tmp_path / "x.npz")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "glutecv: error:" in err and "not a video" in err
+    assert "Traceback" in err  # the details, only on request

@@ -163,10 +163,18 @@ def _movement(candidates: list[list[PoseFrame]], track: dict[int, int]) -> float
         return 0.0
     bodies = [candidates[i][c] for i, c in track.items()]
     pts = np.stack([b.image[MOTION_LANDMARKS, :2] for b in bodies])  # (T, 6, 2)
+    # relative to the body's own hip centre: exercising moves joints against each other, a
+    # bystander walking through the picture mostly moves the whole body (not exercise)
+    pts = pts - np.stack([_hip_centre_or_nan(b.image) for b in bodies])[:, None, :]
     size = float(np.median([np.sqrt(max(_body_area(b.image, b.visibility), 1.0))
                             for b in bodies]))
     spread = np.sqrt(np.nanvar(pts[..., 0], axis=0) + np.nanvar(pts[..., 1], axis=0))
     return float(np.nanmedian(spread) / max(size, 1.0))
+
+
+def _hip_centre_or_nan(body: np.ndarray) -> np.ndarray:
+    centre = _hip_centre(body)
+    return centre if centre is not None else np.full(2, np.nan)
 
 
 def _hip_centre(body: np.ndarray) -> np.ndarray | None:

@@ -116,32 +116,36 @@ def main() -> int:
                  "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
                  "load_average_start": load_average()}
     work = Path(tempfile.mkdtemp(prefix="glutecv-speed-"))
+    sections = {
+        "models": lambda: [per_model(args.clip, m, args.exercise, work,
+                                     1 if m == "heavy" else args.repeats)
+                           for m in args.models.split(",")],
+        "jobs": lambda: batch_throughput(args.clip, args.exercise, "full", args.copies, work),
+        "live": lambda: live_latency(args.clip, args.exercise, "full"),
+        "memory": lambda: [peak_rss_of_analyze(p, args.exercise, "lite", work)
+                           for p in (looped_copy(args.clip, work, 1),
+                                     looped_copy(args.clip, work, args.loops))],
+        "analysis": lambda: analysis_fps(args.clip, args.exercise, work),
+    }
     try:
         warm_up(args.exercise)
         out["stages"] = {"decode": decode_only(args.clip), **draw_and_encode(args.clip)}
-        if "models" not in skip:
-            out["models"] = [per_model(args.clip, m, args.exercise, work,
-                                       1 if m == "heavy" else args.repeats)
-                             for m in args.models.split(",")]
-        if "jobs" not in skip:
-            out["jobs"] = batch_throughput(args.clip, args.exercise, "full", args.copies, work)
-        if "live" not in skip:
-            out["live"] = live_latency(args.clip, args.exercise, "full")
-        if "memory" not in skip:
-            small = looped_copy(args.clip, work, 1)
-            long = looped_copy(args.clip, work, args.loops)
-            out["memory"] = [peak_rss_of_analyze(p, args.exercise, "lite", work)
-                             for p in (small, long)]
-        if "analysis" not in skip:
-            out["analysis"] = analysis_fps(args.clip, args.exercise, work)
+        for name, measure in sections.items():
+            if name not in skip:
+                out[name] = measure()
+                save(out)  # a section that fails later does not lose this one
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out["load_average_end"] = load_average()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+    save(out)
     print(render_table(out))
     print(f"\nwritten: {RESULTS.relative_to(REPO)}")
     return 0
+
+
+def save(out: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
 
 
 def render_table(out: dict) -> str:

@@ -19,6 +19,7 @@ import pytest
 from glutecv.landmarks import Landmark
 from tests.reliability_helpers import (
     CLIPS,
+    REPO,
     blank,
     bridge_sequence,
     cli,
@@ -152,8 +153,9 @@ def test_two_people_composite_follows_the_exerciser(capsys, tmp_path: Path) -> N
 #: 15% of the frame diagonal, about the distance between them), so the followed hip jumps
 #: between the two people.
 KNOWN_SWITCHES = {
-    "squat/kaiakol_correct_011.mp4": "followed hip jumps between woman and coach (model "
-                                     "loses her in 11 of 35 frames)",
+    "squat/kaiakol_correct_011.mp4": "the model finds the exerciser in under half of the 35 "
+                                     "frames; consistent since the hip-relative selection, "
+                                     "not confirmed by eye",
     "squat/kaiakol_correct_012.mp4": "follows the coach for 11 frames, then switches to the "
                                      "squatting woman",
 }
@@ -191,3 +193,37 @@ def test_shared_two_person_clips_follow_one_person_and_say_so(capsys, tmp_path: 
     body = np.nanmedian(np.abs(seq.image[:, Landmark.LEFT_SHOULDER, 1]
                                - seq.image[:, Landmark.LEFT_ANKLE, 1]))
     assert np.ptp(hy) > 0.1 * body, "the followed person hardly moves"
+
+
+@pytest.mark.slow
+def test_synthetic_two_body_clip_follows_the_exerciser(capsys, tmp_path: Path) -> None:
+    """The project's rendered sample ``samples/squat_two_people.mp4`` (``glutecv synth squat
+    --people 2``): a squatter and a bystander walking behind. The followed hips match the
+    squatter's ground-truth hips (not the walker's) in nearly every frame, both reps are
+    counted, and result.json says a second person was in view."""
+    import json
+
+    video = REPO / "samples" / "squat_two_people.mp4"
+    truth_file = video.with_suffix(".json")
+    if not (video.is_file() and truth_file.is_file()):
+        pytest.skip("samples/squat_two_people.mp4 not generated in this checkout")
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    # the default model: 'lite' sees this front-view squat too shallow to count (a model
+    # accuracy matter, not who is followed)
+    code, _, err = cli(capsys, "analyze", str(video), "-o", str(out), "--model", "full",
+                       "--exercise", "squat", "--no-video")
+    assert code == 0, err
+    result = load_result(out / video.stem)
+    _two_people_warning(result)
+    from glutecv.pose.types import PoseSequence
+
+    seq = PoseSequence.load_npz(out / video.stem / "landmarks.npz")
+    true_hips = np.array([(np.array(f["landmarks_2d_px"]["LEFT_HIP"])
+                           + np.array(f["landmarks_2d_px"]["RIGHT_HIP"])) / 2
+                          for f in truth["frames"]])
+    error = np.linalg.norm(_hips(seq) - true_hips, axis=1)
+    assert np.isfinite(error).mean() > 0.9, "the squatter was lost"
+    assert np.nanpercentile(error, 95) < 0.05 * seq.width, "followed the bystander"
+    _assert_followed_consistently(seq)
+    assert len(result["reps"]) == len(truth["reps"]) == 2

@@ -104,6 +104,8 @@ def main() -> int:
     ap.add_argument("--skip", default="", help="comma list of: models,jobs,live,memory,analysis")
     ap.add_argument("--copies", type=int, default=4, help="videos in the jobs test")
     ap.add_argument("--loops", type=int, default=16, help="length multiplier in the memory test")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other sections of the last speed.json (re-measure some)")
     ap.add_argument("--repeats", type=int, default=2, help="best of N runs per model (heavy: 1)")
     args = ap.parse_args()
     os.environ.setdefault("GLOG_minloglevel", "2")
@@ -115,6 +117,12 @@ def main() -> int:
                                                      "python": platform.python_version()},
                  "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
                  "load_average_start": load_average()}
+    if args.merge and RESULTS.is_file():
+        kept = json.loads(RESULTS.read_text())
+        if "models" in kept and "models" not in skip:  # merge per model
+            redo = set(args.models.split(","))
+            kept["models_kept"] = [m for m in kept["models"] if m["model"] not in redo]
+        out = {**kept, **out}
     work = Path(tempfile.mkdtemp(prefix="glutecv-speed-"))
     sections = {
         "models": lambda: [per_model(args.clip, m, args.exercise, work,
@@ -133,6 +141,11 @@ def main() -> int:
         for name, measure in sections.items():
             if name not in skip:
                 out[name] = measure()
+                if name == "models" and out.get("models_kept"):
+                    order = ("lite", "full", "heavy")
+                    out["models"] = sorted(out["models"] + out.pop("models_kept"),
+                                           key=lambda m: order.index(m["model"])
+                                           if m["model"] in order else 9)
                 save(out)  # a section that fails later does not lose this one
     finally:
         shutil.rmtree(work, ignore_errors=True)

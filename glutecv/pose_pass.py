@@ -141,8 +141,10 @@ def extract_pose_parallel(path: str | Path, model: str = "full",
     if (workers < 2 or n < MIN_SPLIT_FRAMES or not (fps > 0 and np.isfinite(fps))
             or num_poses not in (None, 1)):
         return extract_pose(path, model, progress, num_poses=num_poses)
-    start = _first_frame_time(path)
     frame_s = 0.02 * {"lite": 0.7, "full": 1.0, "heavy": 2.5}.get(model, 1.0)  # rough model cost
+    if n * frame_s < 3 * HELPER_STARTUP_S:  # the helper's start-up would eat the gain
+        return extract_pose(path, model, progress, num_poses=num_poses)
+    start = _first_frame_time(path)
     head_frames = int(min(n * 0.8, (n + HELPER_STARTUP_S / frame_s) / 2))
     split_s = start + (head_frames + 0.5) / fps
     import multiprocessing as mp

@@ -120,7 +120,8 @@ def test_split_pose_pass_covers_every_frame_once(tmp_path: Path,
     from glutecv.pose_pass import extract_pose, extract_pose_parallel
     from tests.pipeline_helpers import write_video
 
-    monkeypatch.setattr("glutecv.pose_pass.MIN_SPLIT_FRAMES", 50)
+    monkeypatch.setattr("glutecv.pose_pass.MIN_SPLIT_FRAMES", 50)  # split even a short clip
+    monkeypatch.setattr("glutecv.pose_pass.HELPER_STARTUP_S", 0.1)
     video = write_video(tmp_path / "long.mp4", frames=90, width=96, height=64)
     single = extract_pose(video, "lite")
     split = extract_pose_parallel(video, "lite", workers=2)

@@ -48,7 +48,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("fire_hydrant_trunk_shift", "fire_hydrant", 3, "back", 42,
            ("trunk_shift:10@2", "hip_hike:12@3"), side="left", background="home"),
     Sample("glute_bridge_clean", "glute_bridge", 3, "side", 51, background="gym"),
-    Sample("squat_valgus", "squat", 3, "front", 61, ("knee_valgus:12@2,3",), hold_s=0.3),
+    Sample("squat_valgus", "squat", 3, "front", 61, ("knee_valgus:30@2,3",), hold_s=0.3),
     Sample("lunge_clean", "lunge", 3, "side", 71, hold_s=0.3, background="clinic"),
     Sample("squat_two_people", "squat", 2, "front", 81, ("knee_valgus:10@2",), hold_s=0.3,
            people=2),

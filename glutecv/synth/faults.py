@@ -9,7 +9,7 @@ from glutecv.errors import GlutecvError
 #: Every fault the studio can inject, with the unit of its size.
 FAULT_UNITS = {
     "knee_valgus": "deg",        # extra knee FPPA (valgus) at the top of the rep
-    "lumbar_extension": "deg",   # extra lumbar extension at lockout; pelvis stops short
+    "lumbar_extension": "deg",   # trunk-on-pelvis extension at lockout; hips above the line
     "pelvic_drop": "deg",        # pelvis rolls down on the free-leg side
     "pelvis_rotation": "deg",    # pelvis rolls backwards (clamshell)
     "trunk_shift": "deg",        # trunk moves sideways: lean of the support arms

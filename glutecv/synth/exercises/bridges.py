@@ -3,7 +3,9 @@
 The upper back stays on its support (floor, or a bench edge for the hip thrust): the thorax
 pivots about that contact while the pelvis rises, and the feet stay planted by two-bone IK.
 A clean rep keeps the lumbar spine neutral; ``lumbar_extension`` arches the low back at
-lockout while the pelvis stops short; ``pelvic_drop`` rolls the pelvis down on the free-leg
+lockout: the ribcage lifts about the upper-back contact while the pelvis keeps its clean
+orientation, so the trunk extends relative to the pelvis and pushes the hips above the
+shoulder-knee line (no extra hip extension); ``pelvic_drop`` rolls the pelvis down on the free-leg
 side about the working hip.
 """
 
@@ -114,10 +116,12 @@ class _Supine(SynthExercise):
     def pose(self, p: float, faults: dict[str, float]) -> Pose:
         lumbar = faults.get("lumbar_extension", 0.0)
         base = self.pitch_bottom + (self.pitch_top - self.pitch_bottom) * p
-        # Lumbar fault: the pelvis stops 85% of the fault short of lockout (hips ~2-3 cm
-        # lower) while the ribcage lifts 15% more: the low back extends by exactly
-        # ``lumbar`` degrees.
-        pose = self._trunk(base - 0.85 * lumbar, THORAX_SHARE * base + 0.15 * lumbar)
+        # Lumbar fault (one definition, shared with the analyzer): at lockout the low back
+        # arches to finish the movement. The pelvis keeps its clean orientation (the hip does
+        # not extend any further) while the ribcage lifts ``lumbar`` degrees more about the
+        # upper-back contact, so the trunk extends by exactly ``lumbar`` degrees relative to
+        # the pelvis and the hips are pushed ABOVE the shoulder-knee line.
+        pose = self._trunk(base, THORAX_SHARE * base + lumbar)
         drop = faults.get("pelvic_drop", 0.0)
         if drop:
             self._drop_pelvis(pose, drop)

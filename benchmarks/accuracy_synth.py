@@ -37,7 +37,8 @@ def _pose(video: Path, cache: Path, extract: bool, model: str):  # -> PoseSequen
     from glutecv.pose.types import PoseSequence
 
     npz = cache / f"{video.stem}.npz"
-    if npz.is_file():
+    # a cache older than its video is stale (the sample was re-rendered): pose it again
+    if npz.is_file() and npz.stat().st_mtime >= video.stat().st_mtime:
         return PoseSequence.load_npz(npz)
     if not extract:
         return None

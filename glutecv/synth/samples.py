@@ -169,8 +169,8 @@ Not yet shown (honestly, not faked):
   from behind it confuses the legs (a fresh analysis of `fire_hydrant_trunk_shift` is
   recognised as a lunge; older cached landmarks gave 3/3 reps with trunk_shift on rep 2);
   from the head end the body looks supine. `hip_hike` is not measured from an oblique view.
-* The ground truth JSON is already rounded (0.1 px, 1 mm, 0.01 deg); it is ~4.4 MB of the
-  folder's ~5.5 MB because every frame names its landmarks. Writing landmarks as positional
+* The ground truth JSON is already rounded (0.1 px, 1 mm, 0.01 deg); it is ~4.8 MB of the
+  folder's ~5.9 MB because every frame names its landmarks. Writing landmarks as positional
   arrays would halve it but changes the format other tests read.
 """
 

@@ -178,9 +178,17 @@ class LiveSession:
 
 
 def _overlay_for(width: int, height: int, name: str) -> Any:
+    """The overlay for one exercise; one-sided exercises show ``L 0  R 0`` from the start."""
     from glutecv.annotate import build_overlay
+    from glutecv.errors import UnknownNameError
+    from glutecv.exercises import get_analyzer
 
-    return build_overlay(width, height, title=name.replace("_", " "))
+    try:
+        unilateral = bool(getattr(get_analyzer(name), "unilateral", False))
+    except UnknownNameError:
+        unilateral = False
+    sides = ("left", "right") if unilateral else ()
+    return build_overlay(width, height, title=name.replace("_", " "), sides=sides)
 
 
 def summary_text(summary: LiveSummary) -> str:

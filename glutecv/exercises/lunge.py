@@ -26,7 +26,7 @@ import numpy as np
 from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals, step_rise
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
-from glutecv.exercises.squat import lockout_value, valgus_faults
+from glutecv.exercises.squat import lockout_fault, valgus_faults
 from glutecv.filters import BatchFilterConfig
 from glutecv.reps import RepCounterConfig, RepEvent
 from glutecv.results import Fault, Rep, ViewInfo
@@ -163,12 +163,9 @@ class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):
             faults.append(fault("incomplete_rom", front_knee, cfg.min_front_knee_flexion_deg,
                                 "deg", f"the front knee bent only {front_knee:.0f} deg; go "
                                 "lower (about 90)"))
-        lock = lockout_value(rep, cfg.standing_knee_flexion_deg)
-        metrics["lockout_hips_forward_deg"] = measured(lock, "lumbar_extension", rep.view)
-        if lock > cfg.max_hips_forward_deg:
-            faults.append(fault("lumbar_extension", lock, cfg.max_hips_forward_deg, "deg",
-                                f"at the top the hips were {lock:.0f} deg in front of the "
-                                "shoulder-knee line: finish with the glutes, not the low back"))
+        lock, lumbar = lockout_fault(rep, cfg.standing_knee_flexion_deg, cfg.max_hips_forward_deg)
+        metrics["lockout_hips_forward_deg"] = lock
+        faults.extend(lumbar)
         return metrics, faults
 
 

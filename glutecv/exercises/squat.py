@@ -120,12 +120,9 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
             faults.append(fault("incomplete_rom", depth, cfg.min_depth_knee_flexion_deg, "deg",
                                 f"the knees bent only {depth:.0f} deg; squat deeper "
                                 f"(at least {cfg.min_depth_knee_flexion_deg:.0f})"))
-        lock = lockout_value(rep, cfg.standing_knee_flexion_deg)
-        metrics["lockout_hips_forward_deg"] = measured(lock, "lumbar_extension", rep.view)
-        if lock > cfg.max_hips_forward_deg:
-            faults.append(fault("lumbar_extension", lock, cfg.max_hips_forward_deg, "deg",
-                                f"at the top the hips were {lock:.0f} deg in front of the "
-                                "shoulder-knee line: finish with the glutes, not the low back"))
+        lock, lumbar = lockout_fault(rep, cfg.standing_knee_flexion_deg, cfg.max_hips_forward_deg)
+        metrics["lockout_hips_forward_deg"] = lock
+        faults.extend(lumbar)
         return metrics, faults
 
 
@@ -158,6 +155,20 @@ def lockout_value(rep: RepWindow, standing_deg: float, after_s: float = 1.0) -> 
     k, h = knee[lo:hi], hips[lo:hi]
     ok = np.isfinite(k) & np.isfinite(h) & (k < standing_deg)
     return float(np.percentile(h[ok], 90)) if ok.any() else float("nan")
+
+
+def lockout_fault(rep: RepWindow, standing_deg: float, max_hips_forward_deg: float,
+                  ) -> tuple[float, list[Fault]]:
+    """The rep's lockout ``hips_forward_deg`` (NaN where the view cannot measure it) and a
+    ``lumbar_extension`` fault when it exceeds ``max_hips_forward_deg``: squats and lunges
+    judge the finish of a rep the same way."""
+    lock = lockout_value(rep, standing_deg)
+    faults: list[Fault] = []
+    if lock > max_hips_forward_deg:
+        faults.append(fault("lumbar_extension", lock, max_hips_forward_deg, "deg",
+                            f"at the top the hips were {lock:.0f} deg in front of the "
+                            "shoulder-knee line: finish with the glutes, not the low back"))
+    return measured(lock, "lumbar_extension", rep.view), faults
 
 
 ANALYZER = SquatAnalyzer

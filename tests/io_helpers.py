@@ -95,11 +95,12 @@ def truncate(src: Path, dst: Path, fraction: float = 0.5) -> Path:
     return dst
 
 
-def corrupt_middle(src: Path, dst: Path, start: float = 0.45, length: float = 0.1) -> Path:
+def corrupt_middle(src: Path, dst: Path, start: float = 0.45, length: float = 0.1,
+                   seed: int = 0) -> Path:
     """Copy ``src`` with a stretch of its bytes (as fractions of the size) overwritten by
     random bytes, damaging frames in the middle while leaving the container index intact."""
     data = bytearray(src.read_bytes())
     a, b = int(len(data) * start), int(len(data) * (start + length))
-    data[a:b] = np.random.default_rng(0).integers(0, 256, b - a, dtype=np.uint8).tobytes()
+    data[a:b] = np.random.default_rng(seed).integers(0, 256, b - a, dtype=np.uint8).tobytes()
     dst.write_bytes(bytes(data))
     return dst

@@ -17,6 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from io_helpers import (
+    corrupt_middle,
+    write_audio_only,  # noqa: F401  (re-exported for the tests)
+)
+from io_helpers import truncate as cut_file  # noqa: F401  (re-exported for the tests)
 
 REPO = Path(__file__).resolve().parents[1]
 CLIPS = REPO.parent / "shared" / "clips"
@@ -111,37 +116,9 @@ def clip_frames(path: Path, start_s: float = 0.0, seconds: float = 4.0,
     return frames, fps
 
 
-def write_audio_only(path: Path, seconds: float = 0.5) -> Path:
-    """An AAC-in-MP4 file without any video stream."""
-    import av
-
-    rate = 44100
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("aac", rate=rate)
-        frame = av.AudioFrame.from_ndarray(np.zeros((1, int(rate * seconds)), np.float32),
-                                           format="fltp", layout="mono")
-        frame.sample_rate, frame.pts = rate, 0
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
-
-
-def cut_file(src: Path, dst: Path, fraction: float = 0.5) -> Path:
-    """The first ``fraction`` of ``src``'s bytes (a download or copy cut short)."""
-    data = src.read_bytes()
-    dst.write_bytes(data[: int(len(data) * fraction)])
-    return dst
-
-
 def damage_middle(src: Path, dst: Path, start: float = 0.45, length: float = 0.1) -> Path:
     """``src`` with a stretch of bytes in the middle overwritten by random bytes."""
-    data = bytearray(src.read_bytes())
-    a, b = int(len(data) * start), int(len(data) * (start + length))
-    data[a:b] = np.random.default_rng(7).integers(0, 256, b - a, dtype=np.uint8).tobytes()
-    dst.write_bytes(bytes(data))
-    return dst
+    return corrupt_middle(src, dst, start, length, seed=7)
 
 
 # --- running the CLI -------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class ShotCountingMixin:
     count_leading_rep: bool = False
 
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:  # noqa: D102
-        from glutecv.exercises.common import Points
+        from glutecv.exercises.common import Points, person_present
 
         me = self  # the SignalAnalyzer this is mixed into
         view = me.detect_view(seq)
@@ -141,6 +141,10 @@ class ShotCountingMixin:
             pts = Points.from_pose(shot, me.landmarks, me.min_visibility)
             for k, v in me.signals(pts, view).items():
                 series.setdefault(k, np.full(n, np.nan))[a:b] = np.asarray(v, float).reshape(-1)
+        # As in SignalAnalyzer.analyze: frames where nobody was detected stay missing even
+        # though smoothing bridged their landmarks, so no rep is made of them.
+        seen = person_present(seq)
+        series = {k: np.where(seen, v, np.nan) for k, v in series.items()}
         t = np.asarray(seq.t_s, dtype=float)
         cfg = me.counter_config()
         phase = np.full(n, float(PHASE_UNKNOWN))

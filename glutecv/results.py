@@ -89,6 +89,26 @@ class ViewInfo:
 
 
 @dataclass(frozen=True)
+class ThresholdLine:
+    """A threshold to draw as a dashed line on the chart of one per-frame series.
+
+    ``value`` is in the series' unit. ``relative_to`` says what it is measured from:
+    ``None`` = the series' own scale (a limit on the angle itself, e.g. the hip line at
+    lockout); ``"rep_start"`` = a change from the rep's start (range of motion, a roll-back),
+    drawn during each rep at the series' value at that rep's start + ``value``.
+    Analyzers declare these with :func:`glutecv.exercises.common.plot_line`.
+    """
+
+    label: str
+    value: float
+    relative_to: Literal["rep_start"] | None = None
+
+    def __post_init__(self) -> None:
+        if self.relative_to not in (None, "rep_start"):
+            raise ValueError(f"unknown relative_to {self.relative_to!r}; known: rep_start")
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """Everything known about one analysed video (or landmark file)."""
 
@@ -101,10 +121,13 @@ class AnalysisResult:
     reps: tuple[Rep, ...]
     warnings: tuple[str, ...] = ()
     series: dict[str, list[float]] = field(default_factory=dict)  # "t_s" + per-frame angles
-    thresholds: dict[str, float] = field(default_factory=dict)    # for plots: name -> value
+    thresholds: dict[str, float] = field(default_factory=dict)    # config: name -> value
     display: dict[str, str] = field(default_factory=dict)  # series key -> overlay/plot label
     model: str | None = None
     glutecv_version: str = ""
+    # series key -> the threshold lines its chart shows (declared by the analyzer; only these
+    # are drawn). Added after schema 1 shipped: absent in older files, which load with none.
+    plot_thresholds: dict[str, tuple[ThresholdLine, ...]] = field(default_factory=dict)
 
     # --- summary ---------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
@@ -143,6 +166,8 @@ class AnalysisResult:
             "warnings": list(self.warnings),
             "thresholds": self.thresholds,
             "display": self.display,
+            "plot_thresholds": {k: [asdict(line) for line in lines]
+                                for k, lines in self.plot_thresholds.items()},
             "series": self.series,
         }
 
@@ -181,6 +206,10 @@ class AnalysisResult:
             thresholds={k: num(v) for k, v in d.get("thresholds", {}).items()},
             display=dict(d.get("display", {})),
             model=d.get("model"), glutecv_version=d.get("glutecv_version", ""),
+            plot_thresholds={
+                k: tuple(ThresholdLine(str(x["label"]), num(x["value"]), x.get("relative_to"))
+                         for x in v)
+                for k, v in d.get("plot_thresholds", {}).items()},
         )
 
     def save(self, path: str | Path) -> None:

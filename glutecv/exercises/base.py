@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glutecv.pose.types import PoseFrame, PoseSequence
-from glutecv.results import FrameState, Rep, ViewInfo
+from glutecv.results import FrameState, Rep, ThresholdLine, ViewInfo
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class ExerciseAnalysis:
     thresholds: dict[str, float] = field(default_factory=dict)
     display: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # series key -> threshold lines for its chart (additive; see AnalysisResult.plot_thresholds)
+    plot_thresholds: dict[str, tuple[ThresholdLine, ...]] = field(default_factory=dict)
 
 
 class LiveAnalyzer(ABC):

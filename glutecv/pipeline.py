@@ -214,6 +214,7 @@ def build_result(seq: PoseSequence, analysis: ExerciseAnalysis, *, how: str = "g
         series=series,
         thresholds={k: float(v) for k, v in analysis.thresholds.items()},
         display=dict(analysis.display),
+        plot_thresholds=dict(analysis.plot_thresholds),
         model=model if model is not None else seq.meta.get("model"),
         glutecv_version=__version__,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glutecv.results import AnalysisResult, Fault, Rep, ViewInfo
+from glutecv.results import AnalysisResult, Fault, Rep, ThresholdLine, ViewInfo
 
 FPS = 30.0
 
@@ -51,6 +51,10 @@ def bridge_result(duration: float = 12.0, fps: float = FPS, rom_scale: float = 1
                     "knee_valgus_deg": 10.0},
         display={"hip_extension_left_deg": "L hip", "hip_extension_right_deg": "R hip",
                  "pelvic_drop_deg": "pelvic drop"},
+        plot_thresholds={
+            "hip_extension_left_deg": (ThresholdLine("hip_extension_min", 160.0),),
+            "hip_extension_right_deg": (ThresholdLine("hip_extension_min", 160.0),),
+            "pelvic_drop_deg": (ThresholdLine("pelvic drop", 5.0, "rep_start"),)},
         model="full", glutecv_version="0.1.0",
     )
 

@@ -15,7 +15,7 @@ from glutecv.cli import main
 from glutecv.errors import InputError
 from glutecv.report import render_report, write_report
 from glutecv.report.format import fault_detail, metric_label
-from glutecv.report.plots import series_groups, thresholds_for
+from glutecv.report.plots import series_groups, threshold_lines
 from glutecv.report.stats import symmetry
 
 
@@ -78,8 +78,13 @@ def test_plots_mark_reps_thresholds_and_gaps(folders) -> None:
     groups = series_groups(result)
     assert groups == {"hip_extension|°": ["hip_extension_left_deg", "hip_extension_right_deg"],
                       "pelvic_drop|°": ["pelvic_drop_deg"]}
-    assert thresholds_for(result, "pelvic_drop", "°") == [("Pelvic drop", 5.0)]
-    assert thresholds_for(result, "hip_extension", "°") == [("Hip extension min", 160.0)]
+    hip_keys = ["hip_extension_left_deg", "hip_extension_right_deg"]
+    assert threshold_lines(result, hip_keys) == ([("Hip extension min", 160.0)], [])
+    flat, segments = threshold_lines(result, ["pelvic_drop_deg"])
+    assert flat == []   # relative to each rep's start: never across the chart
+    assert [(g.rep, g.start_s, g.end_s) for g in segments] == [
+        ("1L", 1.0, 3.0), ("2R", 3.5, 5.5), ("3L", 6.0, 8.0), ("4R", 8.5, 10.5)]
+    assert all(g.value == pytest.approx(2 + 5.0, abs=0.05) for g in segments)  # drop 2 at starts
     html = render_report([a], root / "r.html")
     charts = re.findall(r'<svg class="chart line-chart".*?</svg>', html, re.S)
     assert len(charts) == 2
@@ -88,7 +93,10 @@ def test_plots_mark_reps_thresholds_and_gaps(folders) -> None:
     assert 'class="threshold"' in hip and "Hip extension min 160°" in hip
     left_path = re.findall(r'<path class="series" d="([^"]+)"', hip)[0]
     assert left_path.count("M") == 2  # the dropout at 11-11.3 s breaks the left hip line
-    assert "Pelvic drop 5°" in charts[1]
+    assert 'class="threshold"' not in charts[1]
+    assert charts[1].count('class="threshold relative"') == 4
+    assert "4R: Pelvic drop, +5° from the rep's start" in charts[1]   # tooltip
+    assert "Pelvic drop: +5° from the rep's start</span>" in html      # legend
     bars = re.findall(r'<svg class="chart bar-chart".*?</svg>', html, re.S)
     assert len(bars) == 3 and 'data-start="3.5000"' in bars[0]
     assert bars[0].count('class="bar bad"') == 2

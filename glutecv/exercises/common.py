@@ -16,7 +16,10 @@ Subclass :class:`SignalAnalyzer` and provide:
 * ``judge_rep(rep: RepWindow) -> (metrics, faults)``: the exercise's own metrics and faults
   for one rep (standard ones are added for you, see :func:`standard_metrics`);
 * optionally ``display_keys(view)`` (series key -> overlay label), ``rep_side(rep)`` (credit
-  a rep counted on one combined signal to a side) and ``detect_view(seq)`` (add view limits).
+  a rep counted on one combined signal to a side), ``detect_view(seq)`` (add view limits) and
+  ``threshold_lines(view)``: the dashed threshold lines of the report's charts, a list of
+  :func:`plot_line` (only declared lines are drawn; a line whose fault the view cannot judge,
+  or whose series is missing, is dropped for you).
 
 Batch (:meth:`SignalAnalyzer.analyze`): view detection, zero-phase smoothing
 (:func:`glutecv.filters.smooth_sequence`), signals, :func:`glutecv.reps.count_reps` per side,
@@ -42,7 +45,7 @@ from glutecv.geometry import visible_points
 from glutecv.landmarks import Landmark, side_landmark
 from glutecv.pose.types import PoseFrame, PoseSequence
 from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
-from glutecv.results import FAULT_CODES, Fault, Rep, ViewInfo
+from glutecv.results import FAULT_CODES, Fault, Rep, ThresholdLine, ViewInfo
 from glutecv.view import detect_view, unsupported_metrics
 
 
@@ -161,6 +164,48 @@ def config_thresholds(config: Any, prefix: str = "") -> dict[str, float]:
     return out
 
 
+@dataclass(frozen=True)
+class PlotLine:
+    """An analyzer's declaration of one threshold line (see :func:`plot_line`)."""
+
+    keys: tuple[str, ...]
+    line: ThresholdLine
+    fault: str | None = None
+
+
+def plot_line(keys: str | Iterable[str], label: str, value: float, *,
+              from_rep_start: bool = False, fault: str | None = None) -> PlotLine:
+    """Declare a threshold line for the report's chart of the series ``keys``.
+
+    ``keys``: one series key or several; ``{side}`` in a key stands for ``left`` and
+    ``right`` (``"opening_{side}_deg"``). ``value`` is in the series' unit. Set
+    ``from_rep_start`` when the threshold is a change from the rep's start (range of motion,
+    a roll-back): the report then draws it during each rep, at the series' value at that rep's
+    start + ``value``, never across the absolute scale. ``fault``: the fault code this line
+    judges; the line is left out when the view cannot judge that fault.
+    """
+    raw = (keys,) if isinstance(keys, str) else tuple(keys)
+    expanded = tuple(k.format(side=s) if "{side}" in k else k
+                     for k in raw for s in (("left", "right") if "{side}" in k else ("",)))
+    return PlotLine(expanded, ThresholdLine(label, float(value),
+                                            "rep_start" if from_rep_start else None), fault)
+
+
+def collect_plot_lines(lines: Iterable[PlotLine], series: Iterable[str],
+                       view: ViewInfo) -> dict[str, tuple[ThresholdLine, ...]]:
+    """Declarations -> ``{series key: lines}`` for the series present, without the lines of
+    faults the view cannot judge."""
+    present = set(series)
+    out: dict[str, tuple[ThresholdLine, ...]] = {}
+    for decl in lines:
+        if decl.fault is not None and decl.fault in view.unsupported:
+            continue
+        for key in decl.keys:
+            if key in present:
+                out[key] = out.get(key, ()) + (decl.line,)
+    return out
+
+
 # --- the analyzer ------------------------------------------------------------------------------
 class SignalAnalyzer(Analyzer):
     """An :class:`Analyzer` made of a signal function, phase keys and a rep judge."""
@@ -212,9 +257,15 @@ class SignalAnalyzer(Analyzer):
         return ViewInfo(v.camera, v.orientation, v.facing_side, v.working_side, v.confidence,
                         unsupported_metrics(v, self.metric_views))
 
-    def plot_thresholds(self) -> dict[str, float]:
-        """Thresholds for plots and the report (default: every numeric config field)."""
+    def report_thresholds(self) -> dict[str, float]:
+        """The thresholds listed in the result and the report (default: every numeric config
+        field). Chart lines are declared separately, by :meth:`threshold_lines`."""
         return config_thresholds(self.config)
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """Dashed threshold lines for the report's charts, made with :func:`plot_line`
+        (default: none; only declared lines are drawn)."""
+        return []
 
     # -- shared machinery --
     def make_rep(self, event: RepEvent, series: dict[str, np.ndarray],
@@ -254,8 +305,9 @@ class SignalAnalyzer(Analyzer):
             warnings.append(f"the body looks {view.orientation.replace('_', '-')}, but "
                             f"{self.name} is done {self.orientation.replace('_', '-')}")
         display = {k: v for k, v in self.display_keys(view).items() if k in series}
-        return ExerciseAnalysis(self.name, view, numbered, series, self.plot_thresholds(),
-                                display, tuple(warnings))
+        lines = collect_plot_lines(self.threshold_lines(view), series, view)
+        return ExerciseAnalysis(self.name, view, numbered, series, self.report_thresholds(),
+                                display, tuple(warnings), lines)
 
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:
         """Batch analysis: smooth, signals, count per side, judge each rep."""

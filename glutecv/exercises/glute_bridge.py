@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from glutecv import geometry as g
-from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.exercises.common import PlotLine, Points, RepWindow, SignalAnalyzer, fault, plot_line
 from glutecv.landmarks import Landmark as L
 from glutecv.landmarks import side_landmark
 from glutecv.pose.types import PoseSequence
@@ -159,7 +159,22 @@ class BridgeAnalyzer(SignalAnalyzer):
         return {"both": "hip_extension_deg"}
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
-        return {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"}
+        keys = {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"}
+        if "knee_valgus" not in view.unsupported:   # front/back view: the knees' inward tilt
+            keys.update({"knee_medial_tilt_left_deg": "L tilt",
+                         "knee_medial_tilt_right_deg": "R tilt"})
+        return keys
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """Lockout and arching limits on the hip line, the valgus limit on the knee tilt:
+        all judged on the value at the top, so drawn on the series' own scale."""
+        c = self.config
+        return [plot_line("hip_extension_deg", "lockout", c.lockout_min_deg,
+                          fault="incomplete_rom"),
+                plot_line("hip_extension_deg", "arching", c.lumbar_overshoot_deg,
+                          fault="lumbar_extension"),
+                plot_line("knee_medial_tilt_{side}_deg", "valgus", c.valgus_tilt_deg,
+                          fault="knee_valgus")]
 
     # --- judging -----------------------------------------------------------------------------
     def top(self, rep: RepWindow, key: str) -> float:

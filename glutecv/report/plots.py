@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import re
+
+import numpy as np
 
 from glutecv.report.format import metric_label, nice_name, split_unit
 from glutecv.report.stats import key_metrics, rep_numbers
-from glutecv.report.svg import PALETTE, SIDE_COLOURS, Line, Span, bar_chart, line_chart
+from glutecv.report.svg import (
+    PALETTE,
+    SIDE_COLOURS,
+    Line,
+    Segment,
+    Span,
+    bar_chart,
+    line_chart,
+)
 from glutecv.results import AnalysisResult
 
 _SIDE_WORDS = {"left": "left", "l": "left", "right": "right", "r": "right"}
-_QUALIFIERS = {"min", "max", "limit", "threshold", "target", "top", "bottom", "peak", "enter",
-               "exit", "lockout", "start", "end", "warn", "fault", "minimum", "maximum", "depth"}
 _NOT_PLOTTED = {"t_s", "phase"}
 
 
@@ -36,16 +45,45 @@ def _side_of(key: str) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
-def thresholds_for(result: AnalysisResult, group: str, unit: str) -> list[tuple[str, float]]:
-    """Thresholds whose name (without qualifiers like ``min``/``limit``) names this quantity."""
-    want = set(group.split("_"))
-    found = []
-    for name, value in result.thresholds.items():
-        base, t_unit = split_unit(name)
-        words = {w for w in _tokens(base) if w not in _QUALIFIERS and w not in _SIDE_WORDS}
-        if words and words <= want and (t_unit == unit or not t_unit):
-            found.append((nice_name(base), value))
-    return found
+def threshold_lines(result: AnalysisResult, keys: list[str]
+                    ) -> tuple[list[tuple[str, float]], list[Segment]]:
+    """The threshold lines the analyzer declared for the series ``keys`` of one chart.
+
+    Returns the lines on the series' own scale (``(label, value)``, drawn across the chart,
+    once even if declared on both the left and the right series) and the lines relative to
+    each rep's start, as one :class:`Segment` per rep at that series' start value + the
+    threshold. Nothing is guessed from threshold names: a result without declarations (one
+    written before they existed) gets no lines.
+    """
+    flat: dict[tuple[str, float], None] = {}
+    segments: list[Segment] = []
+    t = np.asarray(result.series.get("t_s", []), dtype=float)
+    numbers = rep_numbers(result.reps)
+    for key in keys:
+        side = _side_of(key)
+        values = np.asarray(result.series.get(key, []), dtype=float)
+        for line in result.plot_thresholds.get(key, ()):
+            label = nice_name(line.label)
+            if line.relative_to is None:
+                flat[(label, line.value)] = None
+                continue
+            for n, rep in zip(numbers, result.reps, strict=True):
+                if side is not None and rep.side not in (side, "both"):
+                    continue
+                base = _start_value(t, values, rep.start_s)
+                segments.append(Segment(label, rep.start_s, rep.end_s, base + line.value,
+                                        line.value, rep_tag(n, rep.side)))
+    return list(flat), [s for s in segments if math.isfinite(s.value)]
+
+
+def _start_value(t: np.ndarray, values: np.ndarray, start_s: float) -> float:
+    """The series at a rep's start: median of the 5 frames around it (NaN if none valid)."""
+    if not (len(t) and math.isfinite(start_s)):
+        return math.nan
+    i = int(np.searchsorted(t, start_s))
+    window = values[max(0, i - 2):i + 3]
+    window = window[np.isfinite(window)]
+    return float(np.median(window)) if window.size else math.nan
 
 
 def rep_spans(result: AnalysisResult) -> list[Span]:
@@ -74,7 +112,8 @@ def angle_charts(result: AnalysisResult, video_id: str | None) -> list[str]:
                               result.series[key], colour))
         title = f"{nice_name(group)} ({unit})" if unit else nice_name(group)
         unit_symbol = unit
-        charts.append(line_chart(t, lines, spans, thresholds_for(result, group, unit),
+        flat, segments = threshold_lines(result, keys)
+        charts.append(line_chart(t, lines, spans, flat, segments=segments,
                                  title=title, unit=unit_symbol, video_id=video_id))
     return charts
 

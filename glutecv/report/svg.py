@@ -38,6 +38,19 @@ class Span:
     label: str
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A threshold relative to a rep's start, drawn over that rep only: ``value`` is where
+    it lies on the chart (start value + ``offset``)."""
+
+    label: str
+    start_s: float
+    end_s: float
+    value: float
+    offset: float
+    rep: str
+
+
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     """Round tick values covering [lo, hi] (1-2-5 steps)."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
@@ -51,6 +64,11 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 def _fmt_tick(v: float) -> str:
     return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:g}"
+
+
+def _signed(v: float) -> str:
+    """``+18`` / ``-5.5``: a change, with its sign."""
+    return ("+" if v >= 0 else "-") + _fmt_tick(round(abs(v), 1))
 
 
 def _decimate(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -91,9 +109,12 @@ def _path(xs: np.ndarray, ys: np.ndarray) -> str:
 
 def line_chart(t_s: Sequence[float], lines: Sequence[Line], spans: Sequence[Span],
                thresholds: Sequence[tuple[str, float]], *, title: str, unit: str = "°",
-               video_id: str | None = None, width: int = 1000, height: int = 210) -> str:
+               video_id: str | None = None, width: int = 1000, height: int = 210,
+               segments: Sequence[Segment] = ()) -> str:
     """Angles over time: coloured lines, reps as shaded bands (green good / red faulty),
-    thresholds as dashed lines. Clicking seeks ``video_id`` (via the report script)."""
+    thresholds as dashed lines across the chart, and thresholds relative to a rep's start
+    as dashed lines over that rep only (``segments``). Clicking seeks ``video_id`` (via the
+    report script)."""
     left, right, top, bottom = 46, width - 14, 24, height - 28
     t = np.asarray(t_s, dtype=float)
     finite_t = t[np.isfinite(t)]
@@ -102,7 +123,8 @@ def line_chart(t_s: Sequence[float], lines: Sequence[Line], spans: Sequence[Span
     t0, t1 = float(finite_t.min()), float(finite_t.max())
     values = [np.asarray(ln.values, dtype=float)[: len(t)] for ln in lines]
     pool = np.concatenate([v[np.isfinite(v)] for v in values] + [np.array([])])
-    pool = np.concatenate([pool, [v for _, v in thresholds if math.isfinite(v)]])
+    pool = np.concatenate([pool, [v for _, v in thresholds if math.isfinite(v)],
+                           [g.value for g in segments if math.isfinite(g.value)]])
     if pool.size == 0:
         return f'<p class="empty">{esc(title)}: no measurable frames</p>'
     lo, hi = float(pool.min()), float(pool.max())
@@ -144,6 +166,13 @@ def line_chart(t_s: Sequence[float], lines: Sequence[Line], spans: Sequence[Span
         out.append(f'<line class="threshold" x1="{left}" x2="{right}" y1="{y:.1f}" '
                    f'y2="{y:.1f}"/><text class="threshold-label" x="{right - 4}" '
                    f'y="{y - 4:.1f}">{esc(label)} {_fmt_tick(round(v, 1))}{esc(unit)}</text>')
+    for g in segments:
+        if not all(math.isfinite(x) for x in (g.start_s, g.end_s, g.value)):
+            continue
+        x0, x1, y = float(sx(g.start_s)), float(sx(g.end_s)), float(sy(g.value))
+        out.append(f'<line class="threshold relative" x1="{x0:.1f}" x2="{max(x1, x0 + 1):.1f}" '
+                   f'y1="{y:.1f}" y2="{y:.1f}"><title>{esc(g.rep)}: {esc(g.label)}, '
+                   f'{_signed(g.offset)}{esc(unit)} from the rep\'s start</title></line>')
     for ln, v in zip(lines, values, strict=True):
         tt, vv = _decimate(t[: len(v)], v)
         d = _path(np.asarray(sx(tt)), np.asarray(sy(vv)))
@@ -154,6 +183,10 @@ def line_chart(t_s: Sequence[float], lines: Sequence[Line], spans: Sequence[Span
     out.append("</svg>")
     legend = "".join(f'<span class="key"><i style="background:{esc(ln.colour)}"></i>'
                      f'{esc(ln.label)}</span>' for ln in lines)
+    relative = dict.fromkeys((g.label, g.offset) for g in segments)
+    legend += "".join(f'<span class="key threshold-key"><i class="dash"></i>{esc(label)}: '
+                      f'{_signed(offset)}{esc(unit)} from the rep\'s start</span>'
+                      for label, offset in relative)
     return f'<figure class="plot">{"".join(out)}<figcaption>{legend}</figcaption></figure>'
 
 

@@ -107,13 +107,23 @@ def hampel(x: np.ndarray, window: int, k: float = 4.0, min_dev: float = 0.0) -> 
     ``window`` is the half-width in samples; NaN samples are ignored in the statistics.
     ``min_dev`` keeps a perfectly still stretch (MAD = 0) from calling the first sample of a
     real movement an outlier.
+
+    The window stays centred: within ``window`` samples of either end it shrinks to the
+    samples available on both sides (the first and last samples are never judged). A one-sided
+    window at the ends would compare a sample with the median of its future (or past) alone,
+    so a clip that opens mid-movement (standing up from a squat) would lose its first frames as
+    "outliers", and no later step can fill a gap at the very start.
     """
     x = np.asarray(x, dtype=float)
     n = x.shape[0]
     if n == 0 or window < 1:
         return x.copy()
     pad = np.concatenate([np.full(window, np.nan), x, np.full(window, np.nan)])
-    views = np.lib.stride_tricks.sliding_window_view(pad, 2 * window + 1)
+    views = np.lib.stride_tricks.sliding_window_view(pad, 2 * window + 1).copy()
+    # shrink the window symmetrically at the ends: sample i sees i +- min(window, i, n-1-i)
+    half = np.minimum(np.minimum(np.arange(n), np.arange(n)[::-1]), window)
+    offset = np.abs(np.arange(-window, window + 1))
+    views[offset[None, :] > half[:, None]] = np.nan
     with np.errstate(invalid="ignore"), _quiet_nan():
         med = np.nanmedian(views, axis=-1)
         mad = 1.4826 * np.nanmedian(np.abs(views - med[:, None]), axis=-1)

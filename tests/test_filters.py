@@ -40,6 +40,20 @@ def test_hampel_removes_single_frame_spike():
     assert np.isnan(y[100]) and np.isfinite(np.delete(y, 100)).all()
 
 
+def test_hampel_keeps_the_first_frames_of_a_track_that_opens_mid_movement():
+    # a clip that opens as the person stands up fast, then stays still: a one-sided window
+    # at the start would call the first frames outliers, and nothing can fill a gap at the
+    # very start of a track
+    x = np.array([100.0, 60.0, 20.0] + [0.0] * 30)
+    y = f.hampel(x, 5, 4.0, min_dev=10.0)
+    assert np.isfinite(y).all()
+    assert np.isfinite(f.hampel(x[::-1], 5, 4.0, min_dev=10.0)).all()   # and at the end
+    # a real single-frame spike next to the start is still removed
+    z = np.zeros(33)
+    z[1] = 100.0
+    assert np.isnan(f.hampel(z, 5, 4.0, min_dev=10.0)[1])
+
+
 def test_fill_gaps_only_short_ones():
     t = np.arange(100) / 30
     x = t.copy()

@@ -92,7 +92,11 @@ def count_shot(t: np.ndarray, x: np.ndarray, cfg: RepCounterConfig, side: str,
     dt = 1.0 / fps if math.isfinite(fps) else 1 / 30
     if (leading and ok.size and math.isfinite(rest) and x[ok[0]] - rest >= cfg.min_rom
             and t[ok[0]] - t[0] <= cfg.max_gap_s):
-        tt = np.concatenate([[t[ok[0]] - dt], t])
+        if ok[0] > 0:  # the virtual rest sample takes the empty frame just before the first
+            xx = x.copy()   # valid one, so time keeps running forward
+            xx[ok[0] - 1] = rest
+            return count_reps(t, xx, cfg, side)
+        tt = np.concatenate([[t[0] - dt], t])
         xx = np.concatenate([[rest], x])
         events, ph = count_reps(tt, xx, cfg, side)
         return [_shift(e, -1, t) for e in events], ph[1:]

@@ -141,10 +141,11 @@ def rendered_samples() -> list[dict]:
 
     from glutecv.exercises import get_analyzer
     from glutecv.pose.types import PoseSequence
+    from glutecv.synth.writer import read_truth
 
     out = []
     for truth_path in sorted((REPO / "samples").glob("*.json")):
-        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        truth = read_truth(truth_path)
         ex = truth.get("scene", {}).get("exercise")
         npz = CACHE / "samples" / f"{truth_path.stem}.npz"
         if ex not in EXERCISES or not npz.is_file():

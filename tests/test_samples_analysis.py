@@ -10,10 +10,11 @@ flagged on clean reps either.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+
+from glutecv.synth.writer import read_truth
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -41,7 +42,7 @@ NAMES = (
 
 
 def _truth(name: str) -> dict:
-    return json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    return read_truth(SAMPLES / f"{name}.json")
 
 
 @pytest.mark.slow

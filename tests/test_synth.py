@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pytest
 
+from glutecv.synth.writer import read_truth
 from tests.synth_helpers import angle_at_top, hold_frames, require_synth_extra, tiny_clip
 
 require_synth_extra()
@@ -65,9 +66,13 @@ def test_five_reps_give_five_records(clip) -> None:
         if nxt:
             assert r["end_s"] <= nxt["start_s"]
     assert {f["rep"] for f in truth["frames"]} - {None} == {1, 2, 3, 4, 5}
-    on_disk = json.loads(path.with_suffix(".json").read_text())
+    text = path.with_suffix(".json").read_text()
+    on_disk = json.loads(text)
     assert on_disk["reps"] == reps
     assert on_disk["video"]["frame_count"] == len(on_disk["frames"])
+    # compact: landmark names written once (in landmark_names), not in every frame
+    assert text.count('"LEFT_HIP"') == 1 and isinstance(on_disk["frames"][0], list)
+    assert read_truth(path.with_suffix(".json")) == truth   # read back exactly as rendered
     assert [f["code"] for f in reps[1]["faults"]] == ["lumbar_extension"]
     assert all(not r["faults"] for i, r in enumerate(reps) if i != 1)
 

@@ -27,6 +27,7 @@ from glutecv.synth.scene import Mesh, Room, box_mesh, render_frame
 from glutecv.synth.skeleton import TRUTH_LANDMARKS, Skeleton
 from glutecv.synth.timeline import RepPlan, fault_envelope, plan_reps, progress_at
 from glutecv.synth.truth import frame_angles
+from glutecv.synth.writer import SCHEMA as TRUTH_SCHEMA
 
 log = logging.getLogger("glutecv.synth.studio")
 
@@ -202,7 +203,7 @@ def render_clip(spec: ClipSpec, out_path: str | Path,
         peak_pose = exercise.pose(rep.p_peak, rep.faults)
         peaks[rep.index] = exercise.primary_angle(exercise.joints(peak_pose))
     return {
-        "schema": "glutecv.synth.truth/1",
+        "schema": TRUTH_SCHEMA,
         "video": {"file": Path(out_path).name, "width": spec.width, "height": spec.height,
                   "fps": spec.fps, "frame_count": n_frames,
                   "duration_s": round(n_frames / spec.fps, 4), "codec": "h264",

@@ -201,13 +201,13 @@ def test_synthetic_two_body_clip_follows_the_exerciser(capsys, tmp_path: Path) -
     --people 2``): a squatter and a bystander walking behind. The followed hips match the
     squatter's ground-truth hips (not the walker's) in nearly every frame, both reps are
     counted, and result.json says a second person was in view."""
-    import json
+    from glutecv.synth.writer import read_truth  # samples' compact ground truth
 
     video = REPO / "samples" / "squat_two_people.mp4"
     truth_file = video.with_suffix(".json")
     if not (video.is_file() and truth_file.is_file()):
         pytest.skip("samples/squat_two_people.mp4 not generated in this checkout")
-    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    truth = read_truth(truth_file)
     out = tmp_path / "out"
     # the default model: 'lite' sees this front-view squat too shallow to count (a model
     # accuracy matter, not who is followed)

@@ -14,13 +14,14 @@ run the analyzer named in the truth, and compare
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from glutecv.synth.writer import read_truth  # compact sample ground truth
 
 # analyzer series name -> (truth angle name, transform of the truth value)
 ANGLE_KEYS: tuple[tuple[re.Pattern[str], str, Any], ...] = (
@@ -152,7 +153,7 @@ def synth_part(repo: Path, cache: Path, extract: bool = False, model: str = "ful
         if seq is None:
             skipped.append(f"{video.name}: no cached landmarks (run with --extract)")
             continue
-        clips.append(score_clip(video, seq, json.loads(truth_file.read_text())))
+        clips.append(score_clip(video, seq, read_truth(truth_file)))
     for c in clips:
         mark = "ok " if c["predicted_reps"] == c["true_reps"] else "MISS"
         print(f"{mark} {c['sample']:42s} reps {c['predicted_reps']}/{c['true_reps']}  "

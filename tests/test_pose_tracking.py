@@ -7,6 +7,7 @@ import numpy as np
 from glutecv.landmarks import NUM_LANDMARKS, Landmark
 from glutecv.pose.tracking import PersonTracker, TrackerStats, select_person
 from glutecv.pose.types import PoseFrame
+from tests.pose_tracking_helpers import squat_depth, stick_body
 
 W, H = 1280, 720
 
@@ -76,8 +77,8 @@ def test_whole_clip_selection_keeps_the_person_who_moves_not_the_bigger_one() ->
     n = 60
     frames = []
     for i in range(n):
-        coach = body(300, 450, 450)
-        mover = body(900, 300 + 80 * np.sin(i / 5), 250)
+        coach = stick_body(300, 700, 600)
+        mover = stick_body(900, 450, 300, squat_depth(i))
         frames.append([_pose(coach, i), _pose(mover, i)] if i % 3 else
                       [_pose(mover, i), _pose(coach, i)])
     frames[20] = [f for f in frames[20] if f.image[Landmark.LEFT_HIP, 0] < 600]  # mover unseen
@@ -85,8 +86,8 @@ def test_whole_clip_selection_keeps_the_person_who_moves_not_the_bigger_one() ->
     assert sel.tracks == 2 and sel.chosen_frames == n - 1
     assert sel.chosen_motion > 3 * sel.runner_up_motion
     assert chosen[20] is None
-    xs = [c.image[Landmark.LEFT_HIP, 0] for c in chosen if c is not None]
-    assert np.allclose(xs, 890)  # always the mover, never the coach
+    xs = np.array([c.image[Landmark.LEFT_HIP, 0] for c in chosen if c is not None])
+    assert (xs > 800).all()  # always the mover, never the coach
 
 
 def test_stats_count_frames_with_several_people() -> None:

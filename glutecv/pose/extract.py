@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from glutecv.io.video import VideoSource
 from glutecv.landmarks import NUM_LANDMARKS
 from glutecv.pose.estimator import PoseEstimator
 from glutecv.pose.tracking import select_person
+from glutecv.pose.tracklets import without_duplicates
 from glutecv.pose.types import PoseFrame, PoseSequence
 
 log = logging.getLogger("glutecv.pose.extract")
@@ -39,7 +41,8 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
     path = Path(video_path)
     with VideoSource(path, pixel_format="rgb24", start_s=start_s, end_s=end_s,
                      max_frames=max_frames) as source, \
-            PoseEstimator(model, num_poses=num_poses) as estimator:
+            PoseEstimator(model, num_poses=num_poses) as estimator, \
+            (PoseEstimator(model) if num_poses > 1 else nullcontext()) as follower:
         total = source.frame_count if max_frames is None else min(max_frames, source.frame_count)
         buffer = PoseBuffer(total + 16)
         candidates: list[list[PoseFrame]] = []  # every body per frame (num_poses > 1 only)
@@ -47,7 +50,8 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
             if num_poses == 1:
                 buffer.append(estimator.estimate(frame))
             else:
-                candidates.append(estimator.detect_all(frame))
+                candidates.append(frame_candidates(follower.detect_all(frame),
+                                                   estimator.detect_all(frame)))
                 buffer.append(PoseFrame.missing(frame.t_s, frame.index))
             if progress is not None:
                 progress(buffer.n, max(total, buffer.n))
@@ -55,6 +59,7 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
         if num_poses > 1:
             chosen, selection = select_person(candidates, source.width, source.height)
             meta["people"]["selection"] = selection.to_dict()
+            log.info("%s: %s", path.name, selection.reason)
             for i, pose in enumerate(chosen):
                 if pose is not None:
                     buffer.put(i, pose)
@@ -69,6 +74,21 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
         log.warning("%s: more than one person in view in %d frames; followed the one who moves "
                     "most", path.name, estimator.people.multi_person_frames)
     return sequence
+
+
+def frame_candidates(followed: list[PoseFrame], found: list[PoseFrame]) -> list[PoseFrame]:
+    """The distinct bodies of one frame: the model's tracked person first, then the others.
+
+    Asked for several people, MediaPipe detects afresh in every frame, and its person detector
+    can miss someone who stands right beside or in front of another (in a real clip it missed a
+    squatting woman for a third of a second while her coach stood beside her). A second model
+    instance asked for one person keeps following that person from frame to frame, so adding
+    its body recovers those frames. A body found by both is kept once (the tracked copy, whose
+    landmarks are steadier).
+    """
+    bodies = followed + found
+    keep = without_duplicates([b.image for b in bodies], [b.visibility for b in bodies])
+    return [bodies[k] for k in keep]
 
 
 class PoseBuffer:

@@ -3,10 +3,11 @@
 With ``num_poses > 1`` MediaPipe returns every body it finds, in no stable order. Two ways to
 pick the person doing the exercise:
 
-- **Whole clip (batch)**: :func:`select_person` links the bodies into tracks by nearest hip
-  centre, then keeps the track that moves most, relative to its own size, weighted by how
-  long it is in view. A coach standing beside the mat or in the foreground moves their legs
-  far less than the person squatting or bridging, even when the coach looks bigger.
+- **Whole clip (batch)**: :func:`select_person` links the bodies into tracks by whole-body
+  distance (:mod:`glutecv.pose.tracklets`), then keeps the track that moves most, relative to
+  its own size, weighted by how long it is in view. A coach standing beside the mat or in the
+  foreground moves their legs far less than the person squatting or bridging, even when the
+  coach looks bigger.
 - **Live (online)**: :class:`PersonTracker` takes the largest body when it has nobody to follow
   and then keeps that identity frame to frame by the nearest hip centre; it re-acquires only
   after the person has been lost for a while.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from glutecv.landmarks import Landmark
+from glutecv.pose.tracklets import LOST_AFTER, link_tracks, stitch_tracks
 from glutecv.pose.types import PoseFrame
 
 log = logging.getLogger("glutecv.pose.tracking")
@@ -102,59 +104,68 @@ class PersonTracker:
 
 @dataclass(frozen=True)
 class Selection:
-    """Outcome of :func:`select_person`: tracks found, the one kept, and why."""
+    """Outcome of :func:`select_person`: tracks found, the one kept, and why.
+
+    ``chosen_motion``/``runner_up_motion`` are the movement scores (body sizes of lower-body
+    spread about the hips, times the share of frames in view) of the kept track and the next.
+    """
 
     tracks: int
     chosen_frames: int
     chosen_motion: float
     runner_up_motion: float
+    total_frames: int = 0
+    first_frame: int = -1
+    last_frame: int = -1
 
-    def to_dict(self) -> dict[str, float | int]:
+    @property
+    def reason(self) -> str:
+        """One line saying which person was followed and why."""
+        if self.tracks == 0:
+            return "nobody was found"
+        where = (f"in view in {self.chosen_frames} of {self.total_frames} frames "
+                 f"({self.first_frame}-{self.last_frame})")
+        if self.tracks == 1:
+            return f"followed the only person found, {where}"
+        return (f"followed the person who moves most (score {self.chosen_motion:.3f}, next "
+                f"{self.runner_up_motion:.3f} of {self.tracks} tracks), {where}")
+
+    def to_dict(self) -> dict[str, float | int | str]:
         return {"tracks": self.tracks, "chosen_frames": self.chosen_frames,
                 "chosen_motion": round(self.chosen_motion, 4),
-                "runner_up_motion": round(self.runner_up_motion, 4)}
+                "runner_up_motion": round(self.runner_up_motion, 4),
+                "total_frames": self.total_frames, "first_frame": self.first_frame,
+                "last_frame": self.last_frame, "reason": self.reason}
 
 
-def select_person(candidates: list[list[PoseFrame]], width: int, height: int,
-                  max_jump: float = 0.15, lost_after: int = 15
-                  ) -> tuple[list[PoseFrame | None], Selection]:
+def select_person(candidates: list[list[PoseFrame]], width: int = 0, height: int = 0,
+                  lost_after: int = LOST_AFTER) -> tuple[list[PoseFrame | None], Selection]:
     """For each frame, the body of the person doing the exercise (None where not in view).
 
-    ``candidates[i]`` are all bodies found in frame ``i``. Bodies are linked into tracks
-    (nearest hip centre, within ``max_jump`` of the frame diagonal, a track ending after
-    ``lost_after`` frames unseen); the track with the highest movement score (spread of hips,
-    knees and ankles over time in units of its own body size, times its share of the frames)
-    is kept for the whole clip.
+    ``candidates[i]`` are all bodies found in frame ``i`` (``width``/``height`` are kept for
+    callers; the matching works in body sizes). Bodies are linked into tracks frame to frame by
+    whole-body distance (:func:`glutecv.pose.tracklets.link_tracks`), tracks split by a badly
+    fitted frame are joined again (:func:`~glutecv.pose.tracklets.stitch_tracks`), and the track
+    with the highest movement score (spread of hips, knees and ankles about the body's own hips,
+    in units of its own size, times its share of the frames) is kept for the whole clip. The
+    choice is made once over the whole clip, so an early switch to a neighbour cannot stick.
     """
-    diag = float(np.hypot(width, height))
-    tracks: list[dict[int, int]] = []  # per track: frame index -> candidate index
-    last: list[tuple[int, np.ndarray]] = []  # per track: (last frame, last hip)
-    for i, bodies in enumerate(candidates):
-        hips = [_hip_centre(b.image) for b in bodies]
-        live = [t for t, (f, _) in enumerate(last) if i - f <= lost_after]
-        pairs = sorted((float(np.hypot(*(h - last[t][1]))), t, c)
-                       for t in live for c, h in enumerate(hips) if h is not None)
-        used_t: set[int] = set()
-        used_c: set[int] = set()
-        for dist, t, c in pairs:
-            if t in used_t or c in used_c or dist > max_jump * diag:
-                continue
-            used_t.add(t)
-            used_c.add(c)
-            tracks[t][i] = c
-            last[t] = (i, hips[c])
-        for c, h in enumerate(hips):
-            if c not in used_c and h is not None:
-                tracks.append({i: c})
-                last.append((i, h))
+    images = [[b.image for b in bodies] for bodies in candidates]
+    visibilities = [[b.visibility for b in bodies] for bodies in candidates]
+    tracks = stitch_tracks(link_tracks(images, visibilities, lost_after), images,
+                           visibilities, lost_after)
+    n = len(candidates)
     if not tracks:
-        return [None] * len(candidates), Selection(0, 0, 0.0, 0.0)
-    scores = [_movement(candidates, t) * len(t) / max(1, len(candidates)) for t in tracks]
-    order = np.argsort(scores)[::-1]
+        return [None] * n, Selection(0, 0, 0.0, 0.0, n)
+    scores = [_movement(candidates, t) * len(t) / max(1, n) for t in tracks]
+    order = np.argsort(scores, kind="stable")[::-1]
     best = tracks[int(order[0])]
-    chosen = [candidates[i][best[i]] if i in best else None for i in range(len(candidates))]
+    chosen = [candidates[i][best[i]] if i in best else None for i in range(n)]
     runner_up = float(scores[int(order[1])]) if len(order) > 1 else 0.0
-    return chosen, Selection(len(tracks), len(best), float(scores[int(order[0])]), runner_up)
+    selection = Selection(len(tracks), len(best), float(scores[int(order[0])]), runner_up, n,
+                          min(best), max(best))
+    log.debug("%s", selection.reason)
+    return chosen, selection
 
 
 def _movement(candidates: list[list[PoseFrame]], track: dict[int, int]) -> float:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from motions_more import fire_hydrant
 
 from glutecv import kinematics as km
 from glutecv.exercises import get_analyzer
+from glutecv.landmarks import Landmark as L
 
 
 def codes(rep) -> set[str]:
@@ -96,3 +99,56 @@ def test_live_stream_counts_like_batch():
     assert [codes(r) for r in done.reps] == [codes(r) for r in batch.reps] == [
         set(), {"hip_hike"}, set()]
     assert any(s.cue for s in states)
+
+
+def _flatten_working_leg_depth(seq, side: str):
+    """The working knee and ankle held at their resting place relative to the hip in the
+    world landmarks, as the pose model's flattened depth reads an oblique lift (a rendered
+    47 deg lift read 8 deg in 3D); the picture still shows the leg swing out."""
+    w = seq.world.copy()
+    hip = getattr(L, f"{side.upper()}_HIP")
+    for joint in ("KNEE", "ANKLE"):
+        lm = getattr(L, f"{side.upper()}_{joint}")
+        w[:, lm] = w[0, lm] - w[0, hip] + w[:, hip]
+    return seq.with_arrays(world=w)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("view", ["oblique", "back"])
+def test_lift_counted_from_the_picture_when_3d_depth_misses_it(side, view):
+    seq = _flatten_working_leg_depth(fire_hydrant(3, side, view), side)
+    res = get_analyzer("fire_hydrant").analyze(km.add_noise(seq, px=1.5, world_m=0.003, seed=1))
+    assert [r.side for r in res.reps] == [side] * 3
+    # the 3D lift stays near rest; the 2D angle between the thighs carries the count: the true
+    # 45 deg reads 45 from behind and 33-38 from 45 deg round (the lift is foreshortened)
+    assert np.nanmax(res.series[f"lift_3d_{side}_deg"]) < 12
+    for r in res.reps:
+        lo, hi = (42, 48) if view == "back" else (30, 42)
+        assert lo < r.metrics["peak_lift_deg"] < hi
+
+
+def test_picture_lift_not_measured_when_the_hips_overlap():
+    # from the side the leg swings along the line of sight: the 2D angle means nothing there
+    res = get_analyzer("fire_hydrant").analyze(fire_hydrant(3, "left", "side_left"))
+    assert not np.isfinite(res.series["lift_2d_left_deg"]).any()
+    assert not np.isfinite(res.series["lift_2d_right_deg"]).any()
+    assert len(res.reps) == 3  # the 3D lift still counts
+
+
+def test_a_shot_that_opens_with_the_leg_up_is_not_a_rep():
+    # a hard cut in the middle of rep 2's 3 s hold; the pose model's first two frames after
+    # the cut put the leg down, so the signal "rises" in 2 frames: not a filmed lift
+    seq = fire_hydrant(2, "left", "back", hold_s=3.0)
+    c = int(np.searchsorted(seq.t_s, 8.5))
+    img, w = seq.image.copy(), seq.world.copy()
+    size = np.nanmax(img[0, :, :2], axis=0) - np.nanmin(img[0, :, :2], axis=0)
+    img[c:, :, 0] += 0.6 * np.linalg.norm(size)  # the new shot frames the body elsewhere
+    for lm in (L.LEFT_KNEE, L.LEFT_ANKLE):
+        img[c:c + 2, lm] = seq.image[0, lm] + (img[c, L.LEFT_HIP] - seq.image[0, L.LEFT_HIP])
+        w[c:c + 2, lm] = seq.world[0, lm]
+    cut = seq.with_arrays(image=img, world=w)
+    analyzer = get_analyzer("fire_hydrant")
+    res = analyzer.analyze(cut)
+    assert [round(r.start_s) for r in res.reps] == [1]
+    loose = type(analyzer)(replace(analyzer.config, min_up_s=0.0)).analyze(cut)
+    assert len(loose.reps) == 2 and loose.reps[1].metrics["up_s"] < 0.15

@@ -10,8 +10,15 @@ with the spine neutral, the pelvis level and no sideways weight shift.
 * Views: behind, in front or oblique see the sideways movements best. From a pure side view the
   leg moves toward the camera; the lift is still estimated from the model's depth, but the small
   hip-hike and trunk-shift angles are not judged (``ViewInfo.unsupported`` says so).
-* Phase signal ``lift_<side>_deg``: the thigh's angle from straight down, measured in the plane
-  across the body (perpendicular to the hip-shoulder axis), positive out to that side.
+* Phase signal ``lift_<side>_deg``: the thigh's lift out to that side, the larger of two
+  estimates that each can only under-read it. (1) 3D: the thigh's angle from straight down in
+  the plane across the body (perpendicular to the hip-shoulder axis), from world landmarks
+  (``lift_3d_<side>_deg``). From an oblique camera the leg swings toward the lens and the pose
+  model's depth flattens it: a rendered 47 deg lift read as 8 deg. (2) 2D: the angle between
+  the two thighs in the picture, + = knees apart (``lift_2d_<side>_deg``), credited to the
+  thigh that swings clearly further out than the other; the same render read 43-44 deg. The 2D
+  angle shrinks toward a side view (the leg moves along the line of sight) and is not measured
+  when the hips overlap in the picture; there the 3D estimate carries the count.
 * Per-rep metrics: range of motion and peak lift (deg), peak hip abduction relative to the pelvis
   (deg), hip hike and trunk shift (deg), knee angle (deg), hold at the top, up/down tempo (s).
 * Faults: ``hip_hike`` (the working-side hip rises: the hip line tilts up on that side, so the
@@ -37,7 +44,7 @@ from glutecv.exercises._body_axes import (
 from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises.base import ExerciseAnalysis
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
-from glutecv.geometry import hip_abduction, joint_angle, midpoint
+from glutecv.geometry import hip_abduction, joint_angle, midpoint, segment_length
 from glutecv.landmarks import Landmark as L
 from glutecv.reps import RepCounterConfig
 from glutecv.results import Fault, Rep, ViewInfo
@@ -73,6 +80,19 @@ class FireHydrantConfig:
         min_rom=20.0, enter=15.0, enter_rise=12.0, return_fraction=0.35, min_duration_s=0.3,
         max_duration_s=30.0))
     min_visibility: float = 0.3  # the far leg is often partly hidden by the near one
+    # The 2D lift is credited to a thigh only when its angle out from the picture's vertical
+    # exceeds the other thigh's by this much (deg): at rest the two differ by up to ~30 deg
+    # in oblique views (the far knee is placed roughly), and a crediting that flickered between
+    # the legs would make steps in each leg's signal. Real and rendered lifts reach 45-55 deg.
+    credit_2d_margin_deg: float = 10.0
+    # The 2D angle needs the hips apart in the picture: their image distance at least this
+    # fraction of the image thigh length (a quadruped's hip width is ~0.45 thigh lengths, so
+    # 0.15 is a camera within ~70 deg of straight behind or in front).
+    min_hip_gap_2d: float = 0.15
+    # A lift takes time: a rise to the top in under 0.15 s (4 frames at 25-30 fps) is a
+    # landmark jump, not a hip movement (fast banded real reps rise in ~0.4 s). Seen where a
+    # shot opens with the leg up and the pose model's first frames after the cut read it low.
+    min_up_s: float = 0.15
 
 
 class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
@@ -109,14 +129,18 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
             o = "right" if s == "left" else "left"
             if self.side in SIDES and s != self.side:
                 nan = np.full(len(pts.t_s), np.nan)
-                for k in ("lift", "hip_abduction", "hip_hike", "trunk_shift", "arm_shift",
-                          "knee_angle"):
+                for k in ("lift", "lift_3d", "lift_2d", "hip_abduction", "hip_hike",
+                          "trunk_shift", "arm_shift", "knee_angle"):
                     out[f"{k}_{s}_deg"] = nan
                 continue
             hip, knee = pts.side(s, "HIP", True), pts.side(s, "KNEE", True)
             hip_o, knee_o = pts.side(o, "HIP", True), pts.side(o, "KNEE", True)
             outward = hip - hip_o
-            out[f"lift_{s}_deg"] = signed_angle_in_plane(knee - hip, down, outward, a)
+            lift_3d = signed_angle_in_plane(knee - hip, down, outward, a)
+            lift_2d = self._lift_2d(pts, s)
+            out[f"lift_3d_{s}_deg"] = lift_3d
+            out[f"lift_2d_{s}_deg"] = lift_2d
+            out[f"lift_{s}_deg"] = np.fmax(lift_3d, lift_2d)
             out[f"hip_abduction_{s}_deg"] = hip_abduction(hip, knee, hip_o)
             # hike: the hip line (support -> working hip) from level, + = working hip higher
             out[f"hip_hike_{s}_deg"] = _tilt_up(outward, down, a)
@@ -127,11 +151,28 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
             out[f"knee_angle_{s}_deg"] = joint_angle(hip, knee, pts.side(s, "ANKLE", True))
         return out
 
+    def _lift_2d(self, pts: Points, s: str) -> np.ndarray:
+        """The angle between the thighs in the picture (deg, + = knees apart), where thigh
+        ``s`` swings clearly further out than the other (NaN elsewhere)."""
+        cfg: FireHydrantConfig = self.config
+        o = "right" if s == "left" else "left"
+        out_s, out_o = thigh_out_2d(pts, s), thigh_out_2d(pts, o)
+        hip_gap = np.abs(pts.side(s, "HIP")[..., 0] - pts.side(o, "HIP")[..., 0])
+        thigh = 0.5 * (segment_length(pts.side(s, "HIP"), pts.side(s, "KNEE"))
+                       + segment_length(pts.side(o, "HIP"), pts.side(o, "KNEE")))
+        with np.errstate(invalid="ignore"):
+            ok = ((out_s - out_o > cfg.credit_2d_margin_deg)
+                  & (hip_gap >= cfg.min_hip_gap_2d * thigh))
+        return np.where(ok, out_s + out_o, np.nan)
+
     def finish_analysis(self, view: ViewInfo, series: dict[str, np.ndarray], reps: list[Rep],
                         detected: np.ndarray) -> ExerciseAnalysis:
         """Drop "shadow" reps: while one thigh lifts, the support thigh can appear to swing out
         (the trunk shifting over it); a rep that overlaps a bigger rep of the other leg is
-        that shadow, not a rep of its own."""
+        that shadow, not a rep of its own. Drop "reps" that reach the top faster than
+        ``min_up_s`` (landmark jumps)."""
+        min_up = self.config.min_up_s
+        reps = [r for r in reps if not r.metrics.get("up_s", min_up) < min_up]
         def overlap(a: Rep, b: Rep) -> float:
             inter = min(a.end_s, b.end_s) - max(a.start_s, b.start_s)
             return inter / max(min(a.end_s - a.start_s, b.end_s - b.start_s), 1e-6)
@@ -191,6 +232,17 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
             faults.append(fault("incomplete_rom", peak, cfg.min_lift_deg, "deg",
                                 f"the thigh lifted only {peak:.0f} deg (aim for about 45)"))
         return metrics, faults
+
+
+def thigh_out_2d(pts: Points, s: str) -> np.ndarray:
+    """The ``s`` thigh's angle from the picture's vertical (hip to knee), degrees, + toward its
+    own side (away from the other hip in the picture). The camera should be roughly level."""
+    o = "right" if s == "left" else "left"
+    hip, knee = pts.side(s, "HIP")[..., :2], pts.side(s, "KNEE")[..., :2]
+    toward = np.sign(hip[..., 0] - pts.side(o, "HIP")[..., 0])
+    v = knee - hip
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arctan2(toward * v[..., 0], v[..., 1]))
 
 
 def _tilt_up(hip_line: np.ndarray, down: np.ndarray, axis: np.ndarray) -> np.ndarray:

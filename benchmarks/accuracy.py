@@ -46,22 +46,33 @@ KNOWN_CAUSES: dict[str, str] = {
         "incomplete_rom; the labeller excludes it as setup. The minimum stays at 15 deg because "
         "BlazePose reads a rendered full clamshell (true 28 deg) as only 17.5-18.4 deg"),
     "lunge/chauhan_barbell.mp4": (
-        "unracking and stepping back into the split stance (1.7-4.6 s) bends the front knee "
-        "~60 deg and is counted as a first, shallow rep (peak 4.1 s); the labeller starts at the "
-        "first loaded rep (7.5 s)"),
+        "unracking and walking the bar back into the split stance (1.7-4.6 s: both feet step, "
+        "frames checked) bends the front knee to ~62 deg and counts as a first, shallow rep "
+        "(peak 4.1 s; real reps reach 96-105); the labeller starts at the first loaded rep "
+        "(7.5 s). Not filtered: ankle travel during the rep does not separate it from real "
+        "dynamic, walking and TRX lunges (camera and body move too), and a hip-flexion floor "
+        "(this rep 45 deg, real reps >= 70) would also drop partial lunges (a half lunge "
+        "flexes the hip ~50 deg), which are counted and flagged incomplete_rom"),
     "lunge/prakhar_walking.mp4": (
-        "as the subject walks up to the camera and fills the frame (5.3-6.1 s) the right knee's "
-        "landmarks jump (flexion 44 -> 94 -> 57 deg within 0.5 s): a false rep peaking at 5.9 s; "
-        "the unfinished last lunge (bottom 6.4 s) is correctly not counted"),
+        "stepping the left leg forward into the last, unfinished lunge (5.4-6.9 s, frames "
+        "checked; he walks up to the camera and fills the frame), the planted rear "
+        "(right) ankle's landmark flickers (image y 1652 -> 1534 -> 1665 px in 0.2 s, "
+        "visibility 0.45-0.66) and the right knee reads 42 -> 97 -> 56 deg in 0.7 s: a false "
+        "rep peaking at 5.9 s. The 3D knee trajectory itself is smooth (no single-frame jump), "
+        "so an angular-velocity gate would also drop real fast lunges (the same clip's real "
+        "reps rise 20+ deg per frame); the unfinished last lunge is correctly not counted"),
     "lunge/rnhrn_banded_stepup.mp4": (
-        "the exerciser is small, far behind the talking coach, and his left leg is hidden "
-        "behind the box (visibility < 0.2 at 0-1.8, 3.9-4.8 and 6.9-7.7 s): the first step-up "
-        "(0.5-1.6 s) falls in a landmark gap, so only 2 of 3 are seen"),
+        "the exerciser is small, behind the talking coach, and filmed from his side (the "
+        "label's 'front' is the coach's view); his left leg is hidden behind the box "
+        "(visibility < 0.2 at 0-1.8, 3.9-4.8 and 6.9-7.7 s): the first step-up (on the box "
+        "0.5-1.6 s, frames checked) falls in a landmark gap, so only 2 of 3 are seen"),
     "lunge/slayer_stepup.mp4": (
-        "the 3-16.8 s set-up with the foot held on the bench reads as the bottom of one long "
-        "first 'rep' that the first real step-up (17.6 s) closes, so 7 step-ups count as 6; "
-        "no frame shows both feet on the floor with straight knees, so the step-up (hip rise) "
-        "mode cannot calibrate the floor height"),
+        "LABEL LIKELY WRONG (notes say 'approximately 7', with evenly spaced guesses 1.7 s "
+        "apart): frames every 0.25 s show 5 step-ups, standing on the bench at about 18.3, "
+        "20.4, 22.5, 24.9 and 27.3 s (about 2.2 s apart), then the clip fades at 28.5 s with the "
+        "foot back on the bench. glutecv counts 5 on the lead knee (no frame has both feet on "
+        "the floor, so the hip-rise mode cannot calibrate the floor); the 3-16.8 s set-up hold "
+        "is the bottom of the first step-up, not a rep"),
     "squat/kaiakol_correct_011.mp4": (
         "two people: the pose tracker switches from the squatting woman to the standing coach "
         "at 0.27 s (landmarks jump to him; his knees stay straight), so the rep is never seen"),

@@ -111,6 +111,35 @@ def test_step_ups_count_one_rep_per_step_and_credit_the_lead_leg():
     assert not any("incomplete_rom" in codes(r) for r in res.reps)
 
 
+def _step_ups_from_the_box(n: int, lead: str, hold_s: float) -> km.PoseSequence:
+    """Step-ups whose lead foot never leaves the 40 cm box: a ``hold_s`` set-up with the foot
+    on the box, then ``n`` times: stand up on the box and lower the trail foot back down.
+    No frame has both feet on the floor, so the hip rise above the floor cannot be measured."""
+    t = km.timeline(1.0 + hold_s + 2.6 * n + 1.5, 30.0)
+    trail = "left" if lead == "right" else "right"
+    rise = np.zeros_like(t)
+    for k in range(n):
+        rise = rise + km.waveform(t, [km.RepSpec(1.0 + hold_s + 2.6 * k, 0.8, 0.6, 0.8)])
+    root = np.zeros((len(t), 3))
+    root[:, 1] = 0.93 + 0.40 * rise
+    legs = {f"{lead}_leg": km.LegAngles(hip_flexion=60.0 * (1 - rise),
+                                         knee_flexion=5.0 + 85.0 * (1 - rise)),
+            f"{trail}_leg": km.LegAngles(hip_flexion=np.zeros_like(t),
+                                          knee_flexion=np.full_like(t, 5.0))}
+    return km.make_sequence(km.BodyPose(**legs), t, "standing", "side", root=root)
+
+
+@pytest.mark.parametrize("lead", ["left", "right"])
+def test_step_ups_without_a_floor_frame_count_each_step_and_not_the_set_up_hold(lead):
+    # a 5 s set-up with the foot held on the box, then 3 step-ups: 3 reps, not 4 (the hold is
+    # the bottom of the first step-up, not a rep of its own), each credited to the lead leg
+    seq = km.add_noise(_step_ups_from_the_box(3, lead, 5.0), px=1.5, world_m=0.003, seed=2)
+    res = get_analyzer("lunge").analyze(seq)
+    assert len(res.reps) == 3
+    assert [r.side for r in res.reps] == [lead] * 3
+    assert [r.peak_s < 6.5 for r in res.reps] == [True, False, False]  # one rep per stand-up
+
+
 def test_live_stream_counts_like_batch_and_credits_sides():
     order = ["left", "right", "left"]
     seq = km.add_noise(lunge(3, order, "front", valgus=[0, 90, 0]), px=1.5, seed=6)

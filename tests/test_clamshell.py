@@ -90,3 +90,24 @@ def test_named_side_counts_only_that_leg_and_live_matches_batch():
     assert [codes(r) for r in done.reps] == [codes(r) for r in batch.reps]
     assert states[-1].rep_counts == {"left": 3}
     assert all(f.code in FAULT_CODES for r in batch.reps for f in r.faults)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize(("amplitudes", "counted"), [
+    ([0.5, 1, 1, 1], [1, 1, 1]),        # a first 20 deg opening (0.5 of the set): settling in
+    ([0.8, 1, 1, 1], [0.8, 1, 1, 1]),   # a first 32 deg opening (0.8): a rep
+    ([1, 1, 0.5, 1], [1, 1, 0.5, 1]),   # a 20 deg partial later in the set: a rep
+])
+def test_small_first_opening_while_settling_in_is_not_a_rep(side, amplitudes, counted):
+    seq = km.add_noise(clamshell(4, side, amplitudes=amplitudes), px=1.5, world_m=0.003, seed=4)
+    res = get_analyzer("clamshell").analyze(seq)
+    roms = [r.metrics["range_of_motion_deg"] for r in res.reps]
+    assert roms == pytest.approx([40 * a for a in counted], abs=4)
+    assert {r.side for r in res.reps} == {side}
+
+
+def test_first_opening_kept_when_the_set_is_too_short_to_compare():
+    # two reps only: no set to compare with, so the small first one counts (flagged short)
+    res = get_analyzer("clamshell").analyze(clamshell(2, "left", amplitudes=[0.42, 1]))
+    assert len(res.reps) == 2
+    assert ["incomplete_rom" in codes(r) for r in res.reps] == [True, False]

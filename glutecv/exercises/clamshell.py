@@ -35,12 +35,13 @@ from glutecv.exercises._body_axes import (
     unit,
 )
 from glutecv.exercises._shots import ShotCountingMixin, measured
+from glutecv.exercises.base import ExerciseAnalysis
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.filters import BatchFilterConfig
 from glutecv.geometry import hip_abduction, joint_angle, midpoint
 from glutecv.landmarks import Landmark as L
 from glutecv.reps import RepCounterConfig
-from glutecv.results import Fault, ViewInfo
+from glutecv.results import Fault, Rep, ViewInfo
 
 SIDES = ("left", "right")
 
@@ -65,6 +66,14 @@ class ClamshellConfig:
     counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
         min_rom=15.0, enter_rise=8.0, return_fraction=0.35, min_duration_s=0.4,
         max_duration_s=30.0))
+    # Settling in is not a rep: the first opening of a side's set counts only if its range of
+    # motion reaches this fraction of the median of that side's other reps (with at least
+    # ``setup_min_reps`` reps in all). People lying down test the band or shift the knees
+    # before the set; a real clip's settling opening read 16 deg against full reps of 23-27
+    # (0.62 of the median), while BlazePose's full reps spread by about +-10% around it.
+    # Partial reps later in the set still count (and are flagged incomplete_rom).
+    setup_rom_fraction: float = 0.7
+    setup_min_reps: int = 3
     min_visibility: float = 0.3  # the bottom leg is partly hidden; BlazePose still places it
     # Smoothing: outlier window 1 s and gaps up to 0.7 s bridged (defaults 0.3 s / 0.3 s). A
     # clamshell rep takes >= 1.5 s, so this loses nothing at 30 fps, and it keeps low-frame-rate
@@ -139,6 +148,12 @@ class ClamshellAnalyzer(ShotCountingMixin, SignalAnalyzer):
     def phase_keys(self, view: ViewInfo) -> dict[str, str]:
         return {s: f"opening_{s}_deg" for s in SIDES}
 
+    def finish_analysis(self, view: ViewInfo, series: dict[str, np.ndarray], reps: list[Rep],
+                        detected: np.ndarray) -> ExerciseAnalysis:
+        """Drop a side's first "rep" when it is much smaller than the rest of its set: that is
+        the person settling into position (see ``ClamshellConfig.setup_rom_fraction``)."""
+        return super().finish_analysis(view, series, drop_setup_rep(reps, self.config), detected)
+
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
         return {"opening_left_deg": "L open", "opening_right_deg": "R open",
                 "pelvis_roll_left_deg": "L roll", "pelvis_roll_right_deg": "R roll"}
@@ -170,6 +185,21 @@ class ClamshellAnalyzer(ShotCountingMixin, SignalAnalyzer):
                                 f"the thigh opened only {rom:.0f} deg (a full clamshell opens "
                                 "about 28 deg from the pelvis, the knee turning about 40)"))
         return metrics, faults
+
+
+def drop_setup_rep(reps: list[Rep], cfg: ClamshellConfig) -> list[Rep]:
+    """``reps`` without each side's first rep when its range of motion is below
+    ``cfg.setup_rom_fraction`` of the median of that side's later reps."""
+    dropped: set[int] = set()
+    for side in {r.side for r in reps}:
+        mine = sorted((r for r in reps if r.side == side), key=lambda r: r.start_s)
+        if len(mine) < cfg.setup_min_reps:
+            continue
+        roms = [float(r.metrics.get("range_of_motion_deg", np.nan)) for r in mine]
+        later = np.median(roms[1:])
+        if roms[0] < cfg.setup_rom_fraction * later:
+            dropped.add(id(mine[0]))
+    return [r for r in reps if id(r) not in dropped]
 
 
 ANALYZER = ClamshellAnalyzer

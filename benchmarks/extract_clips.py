@@ -5,6 +5,7 @@ cached (with the same model) are skipped, so the script can be stopped and re-ru
 It runs one clip at a time at low CPU priority so it does not starve other work.
 
     .venv/bin/python benchmarks/extract_clips.py [--model full] [--only squat] [--force]
+    .venv/bin/python benchmarks/extract_clips.py --people 2 --force   # redo the two-person clips
 
 Prints a table (frames, person found, fps) and writes ``benchmarks/results/extract_clips.json``.
 """
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="full")
     parser.add_argument("--only", action="append", default=[], metavar="EXERCISE",
                         help="only these exercise folders (repeatable)")
+    parser.add_argument("--clip", action="append", default=[], metavar="EXERCISE/FILE",
+                        help="only these clips, as named in labels.csv (repeatable)")
+    parser.add_argument("--people", type=int, default=None, metavar="N",
+                        help="only clips whose labels.csv people_count is N")
     parser.add_argument("--force", action="store_true", help="redo clips already cached")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -86,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     clips = sorted(p for p in CLIPS.glob("*/*") if p.suffix.lower() in VIDEO_SUFFIXES)
     if args.only:
         clips = [p for p in clips if p.parent.name in args.only]
+    if args.clip:
+        clips = [p for p in clips if p.relative_to(CLIPS).as_posix() in args.clip]
+    if args.people is not None:
+        clips = [p for p in clips if counts.get(p.relative_to(CLIPS).as_posix(), 1) == args.people]
     rows = previous_rows(args.model)
     print(f"{'clip':55s} {'frames':>6s} {'found':>6s} {'fps':>6s}  status")
     for clip in clips:

@@ -73,9 +73,6 @@ KNOWN_CAUSES: dict[str, str] = {
         "foot back on the bench. glutecv counts 5 on the lead knee (no frame has both feet on "
         "the floor, so the hip-rise mode cannot calibrate the floor); the 3-16.8 s set-up hold "
         "is the bottom of the first step-up, not a rep"),
-    "squat/kaiakol_correct_011.mp4": (
-        "two people: the pose tracker switches from the squatting woman to the standing coach "
-        "at 0.27 s (landmarks jump to him; his knees stay straight), so the rep is never seen"),
     "squat/techbusa_squats.mp4": (
         "LABEL LIKELY WRONG: the second counted rep is real: the descent is filmed in the wide "
         "shot (knee flexion 10 -> 92 deg, 15.0-15.85 s), the hard cut at 15.87 s continues in "

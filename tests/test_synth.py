@@ -232,3 +232,17 @@ def test_every_view_frames_the_body(view: str) -> None:
         assert xy[:, 1].min() > 0 and xy[:, 1].max() < 240, name
         span = max(np.ptp(xy[:, 0]) / 320, np.ptp(xy[:, 1]) / 240)
         assert 0.45 < span < 0.98, name
+
+
+@pytest.mark.slow
+def test_loading_the_body_model_prints_nothing() -> None:
+    """warp's native "CUDA driver not found" line is kept off stderr (CPU rendering only)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom glutecv.synth.body import _load_model\n_load_model()\n"
+            "print('stderr still works', file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == "stderr still works" and proc.stdout == ""

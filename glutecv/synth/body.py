@@ -50,6 +50,30 @@ def cache_is_warm() -> bool:
     return any(anny_cache_dir().glob("v*/build_compact_model_data_*.safetensors"))
 
 
+def _init_warp_quietly(warp) -> None:
+    """Initialise warp (anny's skinning kernels) without its native library's one-line
+    "CUDA driver not found" notice on stderr: we render on the CPU and never want the GPU.
+    warp has no setting for that line, so stderr's file descriptor is pointed at /dev/null
+    for the duration of ``warp.init()`` only (anny's own later ``wp.init()`` is then a no-op).
+    A failed init still raises, with warp's own message."""
+    import sys
+
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):   # no real stderr (captured): nothing to hide
+        warp.init()
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            warp.init()
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
 def _load_model():
     global _MODEL
     if _MODEL is not None:
@@ -59,6 +83,7 @@ def _load_model():
         import warp
 
         warp.config.log_level = warp.LOG_ERROR  # anny's skinning kernels: no banner
+        _init_warp_quietly(warp)
         import anny
     except ImportError as exc:
         raise SynthExtraMissing(

@@ -45,14 +45,6 @@ KNOWN_CAUSES: dict[str, str] = {
         "just over the 15 deg minimum (full reps read 23-27), so it counts as a 6th rep, flagged "
         "incomplete_rom; the labeller excludes it as setup. The minimum stays at 15 deg because "
         "BlazePose reads a rendered full clamshell (true 28 deg) as only 17.5-18.4 deg"),
-    "lunge/chauhan_barbell.mp4": (
-        "unracking and walking the bar back into the split stance (1.7-4.6 s: both feet step, "
-        "frames checked) bends the front knee to ~62 deg and counts as a first, shallow rep "
-        "(peak 4.1 s; real reps reach 96-105); the labeller starts at the first loaded rep "
-        "(7.5 s). Not filtered: ankle travel during the rep does not separate it from real "
-        "dynamic, walking and TRX lunges (camera and body move too), and a hip-flexion floor "
-        "(this rep 45 deg, real reps >= 70) would also drop partial lunges (a half lunge "
-        "flexes the hip ~50 deg), which are counted and flagged incomplete_rom"),
     "lunge/prakhar_walking.mp4": (
         "stepping the left leg forward into the last, unfinished lunge (5.4-6.9 s, frames "
         "checked; he walks up to the camera and fills the frame), the planted rear "

@@ -8,6 +8,7 @@ from motions_more import lunge, true_peak_fppa
 
 from glutecv import kinematics as km
 from glutecv.exercises import get_analyzer
+from glutecv.landmarks import Landmark as L
 
 
 def codes(rep) -> set[str]:
@@ -138,6 +139,41 @@ def test_step_ups_without_a_floor_frame_count_each_step_and_not_the_set_up_hold(
     assert len(res.reps) == 3
     assert [r.side for r in res.reps] == [lead] * 3
     assert [r.peak_s < 6.5 for r in res.reps] == [True, False, False]  # one rep per stand-up
+
+
+def _split_squats_after_stepping_in(front: str, view: str, step_in: bool) -> km.PoseSequence:
+    """3 split squats (front knee to 95 deg) after a shallow 58 deg knee bend at 1.3-2.7 s.
+    ``step_in``: during that bend the feet move from together into the split stance (walking a
+    bar out of a rack); otherwise the split stance is held from the start (a partial rep)."""
+    t = km.timeline(14.0, 30.0)
+    rear = "right" if front == "left" else "left"
+    x = np.clip((t - 1.0) / 2.0, 0, 1) if step_in else np.ones_like(t)
+    stance = x * x * (3 - 2 * x)
+    bend = km.waveform(t, [km.RepSpec(1.3, 0.7, 0.0, 0.7)])
+    w = km.waveform(t, km.schedule(3, 4.0, 1.0, 0.3, 1.0, 0.7))
+    hip = {front: 25.0 * stance + 35.0 * bend + 60.0 * w, rear: -25.0 * stance + 20.0 * w}
+    knee = {front: 8.0 + 50.0 * bend + 87.0 * w, rear: 8.0 + 82.0 * w}
+    legs = {f"{s}_leg": km.LegAngles(hip_flexion=hip[s], knee_flexion=knee[s],
+                                     ankle_dorsiflexion=np.maximum(knee[s] - hip[s], 0))
+            for s in (front, rear)}
+    anchor = (L.LEFT_HEEL,) if front == "left" else (L.RIGHT_HEEL,)
+    return km.make_sequence(km.BodyPose(**legs), t, "standing", view, anchor=anchor)
+
+
+@pytest.mark.parametrize("view", ["side", "front", "back"])
+@pytest.mark.parametrize("front", ["left", "right"])
+def test_stepping_into_the_split_stance_is_set_up_but_a_partial_first_rep_counts(front, view):
+    res = get_analyzer("lunge").analyze(km.add_noise(
+        _split_squats_after_stepping_in(front, view, step_in=True), px=1.5, world_m=0.003,
+        seed=4))
+    assert len(res.reps) == 3 and all(r.peak_s > 4.0 for r in res.reps)
+    assert not any(r.faults for r in res.reps)
+    # the same shallow bend without moving the feet is a partial rep: counted and flagged
+    res = get_analyzer("lunge").analyze(km.add_noise(
+        _split_squats_after_stepping_in(front, view, step_in=False), px=1.5, world_m=0.003,
+        seed=4))
+    assert len(res.reps) == 4 and res.reps[0].peak_s < 3.0
+    assert [("incomplete_rom" in codes(r)) for r in res.reps] == [True, False, False, False]
 
 
 def test_live_stream_counts_like_batch_and_credits_sides():

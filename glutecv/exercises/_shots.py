@@ -23,7 +23,7 @@ from glutecv.exercises.base import ExerciseAnalysis
 from glutecv.filters import BatchFilterConfig, frame_rate, smooth_track
 from glutecv.landmarks import Landmark as L
 from glutecv.pose.types import PoseSequence
-from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
+from glutecv.reps import PHASE_REST, PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
 from glutecv.results import ViewInfo
 
 _TRACKED = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
@@ -103,6 +103,41 @@ def count_shot(t: np.ndarray, x: np.ndarray, cfg: RepCounterConfig, side: str,
     return count_reps(t, x, cfg, side)
 
 
+# Stepping into position: the first rep of a shot is set-up, not a rep, when the feet stood
+# elsewhere before it than they stand between the set's later reps (a step of more than 0.3 leg
+# lengths, ~25 cm: stance noise at rest is < 0.1) AND it is much shallower than those reps
+# (peak below 75% of their median: walking a bar out of a rack bends the knee ~60 deg, the
+# loaded reps ~100). A shallow first rep in an unchanged stance is a partial rep and counts.
+SETUP_MIN_STEP_LEG = 0.3
+SETUP_MAX_DEPTH_FRACTION = 0.75
+SETUP_LOOKBACK_S = 1.5
+SETUP_MIN_REST_FRAMES = 5
+
+
+def is_setup_step(events: list[RepEvent], phase: np.ndarray, t: np.ndarray,
+                  stance: np.ndarray | None) -> bool:
+    """Whether ``events[0]`` (one shot's reps, shot-local indices) is stepping into position.
+
+    ``stance`` (N, 2): the feet's relative position per frame in leg lengths
+    (:func:`glutecv.exercises._standing.foot_stance`); ``phase``: the counter's codes. Needs
+    at least two later reps and enough measured rest frames before the first rep and between
+    the later ones; otherwise the rep is kept.
+    """
+    if stance is None or len(events) < 3:
+        return False
+    first, later = events[0], events[1:]
+    depth = float(np.median([e.peak_value for e in later]))
+    if not (first.peak_value < SETUP_MAX_DEPTH_FRACTION * depth):
+        return False
+    ok = (phase == PHASE_REST) & np.isfinite(stance).all(axis=1)
+    before = ok & (t >= first.start_s - SETUP_LOOKBACK_S) & (t < first.start_s)
+    during_set = ok & (t >= later[0].start_s)
+    if before.sum() < SETUP_MIN_REST_FRAMES or during_set.sum() < SETUP_MIN_REST_FRAMES:
+        return False
+    step = np.median(stance[before], axis=0) - np.median(stance[during_set], axis=0)
+    return float(np.linalg.norm(step)) > SETUP_MIN_STEP_LEG
+
+
 def smooth_landmarks(seq: PoseSequence, landmarks: tuple[L, ...],
                      config: BatchFilterConfig) -> PoseSequence:
     """:func:`glutecv.filters.smooth_sequence` for only the ``landmarks`` an analyzer reads
@@ -131,6 +166,9 @@ class ShotCountingMixin:
     """
 
     count_leading_rep: bool = False
+    #: drop a first rep that steps into a new stance and is much shallower than the set's reps
+    #: (:func:`is_setup_step`); needs the ``stance_dx_leg``/``stance_dy_leg`` series
+    drop_setup_step: bool = False
 
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:  # noqa: D102
         from glutecv.exercises.common import Points, person_present
@@ -157,6 +195,13 @@ class ShotCountingMixin:
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 events, ph = count_shot(t[a:b], series[key][a:b], cfg, side,
                                         self.count_leading_rep)
+                if self.drop_setup_step and "stance_dx_leg" in series:
+                    stance = np.stack([series["stance_dx_leg"][a:b],
+                                       series["stance_dy_leg"][a:b]], axis=1)
+                    if is_setup_step(events, ph, t[a:b], stance):
+                        e = events.pop(0)   # its frames were the walk into position: rest
+                        ph = ph.copy()
+                        ph[e.start:e.end + 1] = PHASE_REST
                 events = [_shift(e, a, t) for e in events]
                 active = np.isfinite(series[key][a:b])
                 cur = phase[a:b]

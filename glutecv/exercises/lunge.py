@@ -77,6 +77,7 @@ class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):
     description = "lunge / split squat / step-up: the front knee bends over the foot"
     orientation = "standing"
     count_leading_rep = True  # a clip that opens at the bottom and stands up did a rep
+    drop_setup_step = True    # walking a bar out and stepping into the split stance is set-up
     views = ("front", "back", "side", "oblique")
     unilateral = True
     landmarks = STANDING_LANDMARKS

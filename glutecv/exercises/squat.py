@@ -69,6 +69,7 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
     description = "squat: hips and knees bend together, knees over the feet"
     orientation = "standing"
     count_leading_rep = True  # a clip that opens at the bottom and stands up did a rep
+    drop_setup_step = True    # walking a bar out of the rack into the stance is set-up
     views = ("front", "back", "side", "oblique")
     unilateral = False
     landmarks = STANDING_LANDMARKS

@@ -11,10 +11,11 @@ Two questions, answered from the landmarks of the whole clip:
 
    * standing: a *lunge* when the legs work apart (at the bottom of the movement one hip is far
      more flexed than the other, the feet are staggered front to back, or one foot stands higher
-     than the other, as on a step-up), else a *squat*;
+     than the other at the bottom, as on a step-up or a split squat's bench), else a *squat*;
    * supine: a *single-leg glute bridge* when one leg stays straight or lifted while the other
-     works; a *hip thrust* when the shoulders rest well above the feet (on a bench) or the
-     trunk is level at lockout; else a *glute bridge*;
+     works; a *hip thrust* when the shoulders rest well above the feet (on a bench) with the
+     knees bent at the top (near-straight legs are a heel-supported bridge); else a *glute
+     bridge*;
    * side-lying: a *clamshell*; quadruped: a *fire hydrant*.
 
 :func:`recognise` returns a :class:`Recognition` (``exercise``, ``confidence`` in [0, 1],
@@ -55,8 +56,10 @@ UPRIGHT_FRACTION = 0.6        # ... in at least this fraction of the frames with
 # 45 deg (lunge: front ~90, rear ~10, we measured 69 on real lunges; squat: equal, but world
 # landmarks seen from behind read up to ~40 deg apart), or the ankles are staggered front to
 # back by more than 35% of leg length (squat stance: side by side, we measured < 0.2), or one
-# ankle stands higher than the other by more than 30% of leg length (a box or bench under one
-# foot, >= ~25 cm: step-ups, Bulgarian split squats; squats read < 0.27).
+# ankle stands higher than the other by more than 30% of leg length at the bottom of the
+# movement (a box or bench under one foot, >= ~25 cm: step-ups, Bulgarian split squats; squats
+# read < 0.27; over the whole clip a side-on squat read 0.41, its hidden far ankle placed high
+# while standing tall).
 LUNGE_HIP_ASYMMETRY_DEG = 45.0
 LUNGE_STAGGER_RATIO = 0.35
 STEP_HEIGHT_RATIO = 0.3
@@ -71,6 +74,12 @@ SINGLE_LEG_ABDUCTION_DIFF_DEG = 35.0
 # Hip thrust: shoulders resting above the feet by more than 45% of thigh length (a bench is
 # ~40 cm, a thigh ~43 cm; on the floor the shoulder and ankle joints are at about the same height).
 THRUST_SHOULDER_RISE_RATIO = 0.45
+# ... with the knees bent at the top (mean knee flexion of the two legs above 42 deg): a thrust
+# locks out with the shins about vertical (~90 deg; the pose model reads rendered bench thrusts
+# 52-64 and real ones 72-89). Near-straight legs (a heel-supported bridge, read 34) put the
+# feet far from the shoulders, where a camera raised at the feet makes the far shoulders look
+# higher in the picture: that is not a bench.
+THRUST_MIN_KNEE_FLEXION_DEG = 42.0
 
 _POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
            L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
@@ -172,7 +181,12 @@ def _standing(seq: PoseSequence, o_conf: float) -> Recognition:
     stagger_b = _med(stagger[bottom])
     with np.errstate(invalid="ignore"):  # world y: an oblique camera makes the far foot look
         step = np.abs(w[L.LEFT_ANKLE][:, 1] - w[L.RIGHT_ANKLE][:, 1]) / leg  # higher in 2D
-    step_hi = float(np.nanpercentile(step, 75)) if np.isfinite(step).any() else math.nan
+    # at the bottom of the movement: a foot on a box or bench is there at every bottom (a
+    # split squat's rear foot, a step-up's lead foot before it drives up); a far foot that the
+    # model misplaces while standing tall (seen from the side, hidden by the near leg) is not
+    step_b = step[bottom]
+    step_hi = (float(np.nanpercentile(step_b, 75)) if np.isfinite(step_b).any()
+               else math.nan)
     votes = {
         "hip flexion differs between the legs by": (asym, LUNGE_HIP_ASYMMETRY_DEG, 15.0, "deg"),
         "the feet are staggered by": (stagger_b, LUNGE_STAGGER_RATIO, 0.15, "leg lengths"),
@@ -203,6 +217,7 @@ def _supine(seq: PoseSequence, o_conf: float) -> Recognition:
     knee = {s: flexion_angle(w[L[f"{s}_HIP"]], w[L[f"{s}_KNEE"]], w[L[f"{s}_ANKLE"]])
             for s in ("LEFT", "RIGHT")}
     knee_diff = _med(np.abs(knee["LEFT"] - knee["RIGHT"])[top])
+    knee_top = _med((0.5 * (knee["LEFT"] + knee["RIGHT"]))[top])
     thigh_w = _med(segment_length(w[L.LEFT_HIP], w[L.LEFT_KNEE]))
     with np.errstate(invalid="ignore", divide="ignore"):
         # world y (camera axes): from a raised side view the far foot looks higher in 2D
@@ -221,10 +236,18 @@ def _supine(seq: PoseSequence, o_conf: float) -> Recognition:
                            f"{knee_diff:.0f} deg, one ankle {ankle_lift:.2f} thighs higher, hip "
                            f"abduction differs {abd_diff:.0f} deg)")
     m = _margin(shoulder_rise, THRUST_SHOULDER_RISE_RATIO, 0.2)
-    if math.isfinite(shoulder_rise) and shoulder_rise > THRUST_SHOULDER_RISE_RATIO:
+    raised = math.isfinite(shoulder_rise) and shoulder_rise > THRUST_SHOULDER_RISE_RATIO
+    if raised and not knee_top <= THRUST_MIN_KNEE_FLEXION_DEG:   # NaN knees: trust the bench
         return Recognition("hip_thrust", round(o_conf * m, 3),
                            f"lying on the back with the shoulders raised {shoulder_rise:.2f} "
                            "thigh lengths above the feet (on a bench)")
+    if raised:
+        m = _margin(knee_top, THRUST_MIN_KNEE_FLEXION_DEG, 15.0)
+        return Recognition("glute_bridge", round(o_conf * m, 3),
+                           f"lying on the back with the legs nearly straight at the top (knee "
+                           f"flexion {knee_top:.0f} deg <= {THRUST_MIN_KNEE_FLEXION_DEG:g}): a "
+                           "heel-supported bridge, not a thrust (the shoulders only look raised, "
+                           f"{shoulder_rise:.2f} thigh lengths)")
     return Recognition("glute_bridge", round(o_conf * m, 3),
                        f"lying on the back, both feet down, shoulders on the floor (raised "
                        f"{shoulder_rise:.2f} thigh lengths)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from motions_more import clamshell, fire_hydrant, lunge, rep_plan, squat
 
@@ -52,3 +53,41 @@ def test_nobody_in_view_is_not_a_confident_guess():
     seq = km.add_dropouts(squat(2, "front"), [(0.0, 1e9)])
     guess = recognise(seq)
     assert guess.confidence == 0.0 and "no person" in guess.reason
+
+
+@pytest.mark.parametrize("view", ["front", "oblique"])
+@pytest.mark.parametrize("elevation", [10.0, 30.0])
+def test_heel_supported_bridge_filmed_from_raised_feet_is_not_a_thrust(view, elevation):
+    # legs nearly straight at the top (20 deg knee flexion), shoulders on the floor; from a
+    # camera raised at the feet the far shoulders look high in the picture, as on a bench
+    t, reps = rep_plan(3)
+    pose, root, _ = km.bridge_pose(km.waveform(t, reps), knee_top_deg=20.0)
+    seq = km.make_sequence(pose, t, "supine", view, root=root, elevation_deg=elevation)
+    guess = recognise(km.add_noise(seq, px=1.5, world_m=0.003, seed=1))
+    assert guess.exercise == "glute_bridge", guess.reason
+    assert "nearly straight" in guess.reason  # the shoulders did look raised (> 0.45 thighs)
+    assert guess.confidence >= 0.5
+
+
+def _with_left_ankle_raised(seq, t, height_m):
+    """``seq`` with the left ankle ``height_m(t)`` metres higher in the world landmarks."""
+    world = seq.world.copy()
+    world[:, km.Landmark.LEFT_ANKLE, 1] -= height_m  # world y points down
+    return seq.with_arrays(world=world)
+
+
+def test_far_ankle_placed_high_only_while_standing_is_still_a_squat():
+    # seen from the side the far foot is hidden by the near leg; the pose model may put its
+    # ankle 0.4 m up while the person stands tall, but not at the bottom of the squat
+    t, reps = rep_plan(3)
+    standing = 1.0 - km.waveform(t, reps)
+    seq = _with_left_ankle_raised(squat(3, "side"), t, 0.4 * standing)
+    guess = recognise(km.add_noise(seq, px=1.5, world_m=0.003, seed=1))
+    assert guess.exercise == "squat", guess.reason
+
+
+def test_foot_on_a_box_at_the_bottom_is_the_lunge_family():
+    t, _ = rep_plan(3)
+    seq = _with_left_ankle_raised(squat(3, "side"), t, np.full(len(t), 0.4))
+    guess = recognise(km.add_noise(seq, px=1.5, world_m=0.003, seed=1))
+    assert guess.exercise == "lunge" and "higher" in guess.reason, guess.reason

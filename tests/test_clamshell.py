@@ -111,3 +111,15 @@ def test_first_opening_kept_when_the_set_is_too_short_to_compare():
     res = get_analyzer("clamshell").analyze(clamshell(2, "left", amplitudes=[0.42, 1]))
     assert len(res.reps) == 2
     assert ["incomplete_rom" in codes(r) for r in res.reps] == [True, False]
+
+
+def test_chart_thresholds_are_changes_from_the_rep_start():
+    from glutecv.results import ThresholdLine
+
+    res = get_analyzer("clamshell").analyze(clamshell(2, "left", "front"))
+    cfg = get_analyzer("clamshell").config
+    assert res.plot_thresholds["opening_left_deg"] == (
+        ThresholdLine("full opening", cfg.min_opening_deg, "rep_start"),)
+    assert res.plot_thresholds["pelvis_roll_left_deg"] == (
+        ThresholdLine("roll-back", cfg.max_pelvis_roll_deg, "rep_start"),)
+    assert set(res.plot_thresholds) <= set(res.series)

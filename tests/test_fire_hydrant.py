@@ -152,3 +152,22 @@ def test_a_shot_that_opens_with_the_leg_up_is_not_a_rep():
     assert [round(r.start_s) for r in res.reps] == [1]
     loose = type(analyzer)(replace(analyzer.config, min_up_s=0.0)).analyze(cut)
     assert len(loose.reps) == 2 and loose.reps[1].metrics["up_s"] < 0.15
+
+
+def test_chart_thresholds_match_how_each_fault_is_judged():
+    from glutecv.results import ThresholdLine
+
+    cfg = get_analyzer("fire_hydrant").config
+    back = get_analyzer("fire_hydrant").analyze(fire_hydrant(2, "left", "back"))
+    lines = back.plot_thresholds
+    # peak lift and hike: values at the top, on the series' own scale
+    assert lines["lift_left_deg"] == (ThresholdLine("full lift", cfg.min_lift_deg),)
+    assert lines["hip_hike_right_deg"] == (ThresholdLine("hike", cfg.max_hip_hike_deg),)
+    # shift: a change from the rep's start, either way
+    assert {(x.value, x.relative_to) for x in lines["trunk_shift_left_deg"]} == {
+        (cfg.max_trunk_shift_deg, "rep_start"), (-cfg.max_trunk_shift_deg, "rep_start")}
+    # from an oblique view the hike is not judged: no line, no chart, no overlay number
+    oblique = get_analyzer("fire_hydrant").analyze(fire_hydrant(2, "left", "oblique"))
+    assert not any(k.startswith("hip_hike") for k in oblique.plot_thresholds)
+    assert not any(k.startswith("hip_hike") for k in oblique.display)
+    assert "lift_left_deg" in oblique.plot_thresholds

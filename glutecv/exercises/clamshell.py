@@ -36,7 +36,14 @@ from glutecv.exercises._body_axes import (
 )
 from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises.base import ExerciseAnalysis
-from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.exercises.common import (
+    PlotLine,
+    Points,
+    RepWindow,
+    SignalAnalyzer,
+    fault,
+    plot_line,
+)
 from glutecv.filters import BatchFilterConfig
 from glutecv.geometry import hip_abduction, joint_angle, midpoint
 from glutecv.landmarks import Landmark as L
@@ -155,8 +162,19 @@ class ClamshellAnalyzer(ShotCountingMixin, SignalAnalyzer):
         return super().finish_analysis(view, series, drop_setup_rep(reps, self.config), detected)
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
-        return {"opening_left_deg": "L open", "opening_right_deg": "R open",
-                "pelvis_roll_left_deg": "L roll", "pelvis_roll_right_deg": "R roll"}
+        keys = {"opening_left_deg": "L open", "opening_right_deg": "R open"}
+        if "pelvis_rotation" not in view.unsupported:   # never show what the view cannot give
+            keys.update({"pelvis_roll_left_deg": "L roll", "pelvis_roll_right_deg": "R roll"})
+        return keys
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """Both clamshell limits are changes from the rep's start (the opening's range of
+        motion, the pelvis's roll-back), so they are drawn from each rep's start."""
+        c: ClamshellConfig = self.config
+        return [plot_line("opening_{side}_deg", "full opening", c.min_opening_deg,
+                          from_rep_start=True, fault="incomplete_rom"),
+                plot_line("pelvis_roll_{side}_deg", "roll-back", c.max_pelvis_roll_deg,
+                          from_rep_start=True, fault="pelvis_rotation")]
 
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         cfg: ClamshellConfig = self.config

@@ -43,7 +43,14 @@ from glutecv.exercises._body_axes import (
 )
 from glutecv.exercises._shots import ShotCountingMixin, measured
 from glutecv.exercises.base import ExerciseAnalysis
-from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.exercises.common import (
+    PlotLine,
+    Points,
+    RepWindow,
+    SignalAnalyzer,
+    fault,
+    plot_line,
+)
 from glutecv.geometry import hip_abduction, joint_angle, midpoint, segment_length
 from glutecv.landmarks import Landmark as L
 from glutecv.reps import RepCounterConfig
@@ -189,8 +196,24 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
         return {s: f"lift_{s}_deg" for s in sides}
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
-        return {"lift_left_deg": "L lift", "lift_right_deg": "R lift",
-                "hip_hike_left_deg": "L hike", "hip_hike_right_deg": "R hike"}
+        keys = {"lift_left_deg": "L lift", "lift_right_deg": "R lift"}
+        if "hip_hike" not in view.unsupported:   # never show a number the view cannot give
+            keys.update({"hip_hike_left_deg": "L hike", "hip_hike_right_deg": "R hike"})
+        if "trunk_shift" not in view.unsupported:
+            keys.update({"trunk_shift_left_deg": "L shift", "trunk_shift_right_deg": "R shift"})
+        return keys
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """The lift and the hike are judged on their value at the top (drawn on their own
+        scale); the shift is a change from the rep's start, either way (drawn from each rep's
+        start, both ways)."""
+        c: FireHydrantConfig = self.config
+        return [plot_line("lift_{side}_deg", "full lift", c.min_lift_deg, fault="incomplete_rom"),
+                plot_line("hip_hike_{side}_deg", "hike", c.max_hip_hike_deg, fault="hip_hike"),
+                plot_line("trunk_shift_{side}_deg", "shift", c.max_trunk_shift_deg,
+                          from_rep_start=True, fault="trunk_shift"),
+                plot_line("trunk_shift_{side}_deg", "shift", -c.max_trunk_shift_deg,
+                          from_rep_start=True, fault="trunk_shift")]
 
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         cfg: FireHydrantConfig = self.config

@@ -24,7 +24,7 @@ from typing import ClassVar
 import numpy as np
 
 from glutecv import geometry as g
-from glutecv.exercises.common import Points, RepWindow, fault
+from glutecv.exercises.common import PlotLine, Points, RepWindow, fault, plot_line
 from glutecv.exercises.glute_bridge import BridgeAnalyzer, BridgeConfig, _quiet
 from glutecv.landmarks import Landmark as L
 from glutecv.pose.types import PoseSequence
@@ -149,6 +149,17 @@ class SingleLegGluteBridge(BridgeAnalyzer):
         if "pelvic_drop" not in view.unsupported:   # never show a number it cannot measure
             keys["pelvis_drop_left_deg"] = "pelvis"
         return keys
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """The bridge's lines, plus the pelvic drop: a change from the rep's start of the left
+        hip's drop (+ = left lower), up when the left is the free side, down when the right is:
+        drawn both ways from each rep's start."""
+        c = self.config
+        return [*super().threshold_lines(view),
+                plot_line("pelvis_drop_left_deg", "left side sags", c.pelvic_drop_deg,
+                          from_rep_start=True, fault="pelvic_drop"),
+                plot_line("pelvis_drop_left_deg", "right side sags", -c.pelvic_drop_deg,
+                          from_rep_start=True, fault="pelvic_drop")]
 
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         c = self.config

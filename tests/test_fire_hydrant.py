@@ -125,6 +125,8 @@ def test_lift_counted_from_the_picture_when_3d_depth_misses_it(side, view):
     for r in res.reps:
         lo, hi = (42, 48) if view == "back" else (30, 42)
         assert lo < r.metrics["peak_lift_deg"] < hi
+        # the 3D hip abduction is not reported as if measured: the model's depth missed it
+        assert np.isnan(r.metrics["peak_hip_abduction_deg"])
 
 
 def test_picture_lift_not_measured_when_the_hips_overlap():

@@ -241,6 +241,16 @@ class SignalAnalyzer(Analyzer):
         """The rep counter settings (default: ``config.counter``)."""
         return self.config.counter
 
+    def counter_config_for(self, view: ViewInfo) -> RepCounterConfig:
+        """The counter settings for this view's phase signal (default: :meth:`counter_config`;
+        an analyzer whose phase signal changes with the view, in another unit, overrides it)."""
+        return self.counter_config()
+
+    def phase_metric_for(self, view: ViewInfo) -> str:
+        """Name + unit of the phase signal in this view (default: ``phase_metric``); names the
+        standard metrics (``range_of_motion_<unit>``, ``peak_<phase metric>``)."""
+        return self.phase_metric
+
     @property
     def min_visibility(self) -> float:
         """Landmark visibility gate (default: ``config.min_visibility`` or 0.5)."""
@@ -272,7 +282,7 @@ class SignalAnalyzer(Analyzer):
                  view: ViewInfo) -> Rep:
         """Standard metrics + the judge's metrics and faults (unsupported ones dropped)."""
         window = RepWindow(event, event.side, series, view)
-        metrics = standard_metrics(event, self.phase_metric)
+        metrics = standard_metrics(event, self.phase_metric_for(view))
         extra, faults = self.judge_rep(window)
         side = self.rep_side(window)
         metrics.update({k: (round(float(v), 3) if math.isfinite(float(v)) else math.nan)
@@ -323,7 +333,7 @@ class SignalAnalyzer(Analyzer):
         phase = np.full(len(seq), float(PHASE_UNKNOWN))
         reps: list[Rep] = []
         for side, key in self.phase_keys(view).items():
-            events, ph = count_reps(t, series[key], self.counter_config(), side)
+            events, ph = count_reps(t, series[key], self.counter_config_for(view), side)
             active = np.isfinite(series[key])
             phase = np.where(active & ((ph > 0) | (phase < 0)), ph, phase)
             reps.extend(self.make_rep(ev, series, view) for ev in events)

@@ -2,7 +2,10 @@
 
 Phase signal: hip extension seen as the shoulder-hip-knee line (0 = one straight line,
 negative = hips below it) from the side or oblique image, or from world landmarks in other
-views. Reps: the line rises from the floor position to lockout and back.
+views. Reps: the line rises from the floor position to lockout and back. Seen along the body
+(camera at the feet or the head) the two-leg bridge and the thrust count on ``hip_lift_pct``
+instead (the hips' height above the planted foot in the image, % of the shoulder width): the
+pose model's 3D line is unusable there, and lockout and arching are not judged anyway.
 
 Per-rep metrics: range of motion, peak hip extension, hold at the top, up/down tempo
 (standard), the knee flexion at the top, the line deviation at the top, and in frontal views
@@ -74,6 +77,16 @@ class BridgeConfig:
     # apparent/true hip width above which the line is too foreshortened to judge lockout or
     # arching: 0.6 = the camera is > ~37 deg off the side, sagittal angles off by > 20%
     max_sagittal_frontal_fraction: float = 0.6
+    # Counter for front/back views (camera at the feet or the head), on ``hip_lift_pct``: the
+    # hips' height above the planted foot in the image, in % of the image shoulder width.
+    # Seen along the body the pose model's 3D line is not usable (a rendered thrust from the
+    # feet read as a standing body, the line jumping -60..+65 deg). A full rep lifts the hips
+    # by 30% (rendered thrust, camera 45 deg above the feet) to 85% (kinematic clips, low
+    # camera) of the shoulder width, landmark jitter is 2-5%, fidgets < 10: a rep rises at
+    # least 15 (half of the smallest full rep) and starts 10 above rest.
+    frontal_counter: RepCounterConfig = field(default_factory=lambda: RepCounterConfig(
+        min_rom=15.0, enter_rise=10.0, return_fraction=0.4, min_duration_s=0.6,
+        rest_window_s=6.0, max_gap_s=0.6, max_duration_s=20.0, settle_s=0.2))
 
 
 class BridgeAnalyzer(SignalAnalyzer):
@@ -117,6 +130,18 @@ class BridgeAnalyzer(SignalAnalyzer):
         """Side and oblique views measure the line in the image; others use world points."""
         return view.camera in ("side", "oblique")
 
+    def along_body(self, view: ViewInfo) -> bool:
+        """A camera at the feet or the head: two-leg bridges and thrusts count reps on
+        ``hip_lift_pct``. (The single-leg bridge keeps the 3D line: it tells the working leg
+        from the two hip lines over the rep, which was tuned on those rep windows.)"""
+        return not self.unilateral and view.camera in ("front", "back")
+
+    def counter_config_for(self, view: ViewInfo) -> RepCounterConfig:
+        return self.config.frontal_counter if self.along_body(view) else self.counter_config()
+
+    def phase_metric_for(self, view: ViewInfo) -> str:
+        return "hip_lift_pct" if self.along_body(view) else self.phase_metric
+
     def side_signals(self, pts: Points, view: ViewInfo) -> dict[str, np.ndarray]:
         """Per-side hip extension and knee flexion, and frontal knee metrics."""
         image = self.uses_image(view)
@@ -139,6 +164,8 @@ class BridgeAnalyzer(SignalAnalyzer):
         out["knee_separation_ratio"] = g.knee_ankle_separation_ratio(
             pts.image[L.LEFT_KNEE], pts.image[L.RIGHT_KNEE], pts.image[L.LEFT_ANKLE],
             pts.image[L.RIGHT_ANKLE])
+        out["hip_lift_pct"] = (hip_lift_pct(pts) if self.along_body(view)
+                               else np.full_like(out["knee_separation_ratio"], np.nan))
         if "knee_valgus" in view.unsupported:   # not measurable here: null, not a number
             for key in ("knee_medial_tilt_left_deg", "knee_medial_tilt_right_deg",
                         "knee_separation_ratio"):
@@ -156,10 +183,11 @@ class BridgeAnalyzer(SignalAnalyzer):
         return out
 
     def phase_keys(self, view: ViewInfo) -> dict[str, str]:
-        return {"both": "hip_extension_deg"}
+        return {"both": "hip_lift_pct" if self.along_body(view) else "hip_extension_deg"}
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
-        keys = {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"}
+        keys = ({"hip_lift_pct": "hip lift", "knee_flexion_deg": "knee"} if self.along_body(view)
+                else {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"})
         if "knee_valgus" not in view.unsupported:   # front/back view: the knees' inward tilt
             keys.update({"knee_medial_tilt_left_deg": "L tilt",
                          "knee_medial_tilt_right_deg": "R tilt"})
@@ -227,6 +255,21 @@ class BridgeAnalyzer(SignalAnalyzer):
             return [fault("knee_valgus", v, c.valgus_tilt_deg, "deg",
                           f"{worst} knee caved {v:.0f} deg inside the foot at the top")]
         return []
+
+
+def hip_lift_pct(pts: Points) -> np.ndarray:
+    """How high the hips are above the planted foot in the image, in % of the image shoulder
+    width (image y points down). Seen from the feet or the head, rising hips move up the
+    image whatever the camera height, the planted foot (the lower ankle in the image; in a
+    single-leg bridge the free foot is up) and the shoulders stay put, and the shoulder width
+    is seen in full and does not change: a count signal that needs no 3D, not an angle."""
+    im = pts.image
+    hip_y = g.midpoint(im[L.LEFT_HIP], im[L.RIGHT_HIP])[..., 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        foot_y = np.fmax(im[L.LEFT_ANKLE][..., 1], im[L.RIGHT_ANKLE][..., 1])
+        both = np.isfinite(im[L.LEFT_ANKLE][..., 1]) & np.isfinite(im[L.RIGHT_ANKLE][..., 1])
+        width = g.segment_length(im[L.LEFT_SHOULDER], im[L.RIGHT_SHOULDER])
+        return np.where(both, 100.0 * (foot_y - hip_y) / width, np.nan)
 
 
 class _quiet:

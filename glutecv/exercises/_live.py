@@ -54,7 +54,7 @@ class SignalLiveAnalyzer(LiveAnalyzer):
         self._t: list[float] = []
         self._phase: list[float] = []
         self._detected: list[bool] = []
-        self._counters: dict[str, RepCounter] = {}
+        self._counters: dict[tuple[str, str], RepCounter] = {}  # (side, phase key) -> counter
         self._reps: list[Rep] = []
         self._view = ViewInfo()
         self._view_t = -math.inf
@@ -121,7 +121,10 @@ class SignalLiveAnalyzer(LiveAnalyzer):
         self._detected.append(detected)
         phase = PHASE_UNKNOWN
         for side, key in a.phase_keys(self._view).items():
-            counter = self._counters.setdefault(side, RepCounter(a.counter_config(), side))
+            counter = self._counters.get((side, key))
+            if counter is None:   # a view whose phase signal differs gets its own counter
+                counter = self._counters[(side, key)] = RepCounter(
+                    a.counter_config_for(self._view), side)
             event = counter.update(t, row.get(key, math.nan), i)
             if math.isfinite(row.get(key, math.nan)) and counter.phase >= 0:
                 phase = max(phase, counter.phase)

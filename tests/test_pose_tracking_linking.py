@@ -120,3 +120,20 @@ def test_a_person_found_twice_is_kept_once_and_a_split_track_is_joined() -> None
     chosen, sel = select_person(frames, W, H)
     assert sel.chosen_frames == n
     np.testing.assert_allclose([hip_x(c) for c in chosen], expected, atol=1e-6)
+
+
+def test_second_look_windows_reach_into_each_gap_from_both_sides() -> None:
+    """Missed frames next to found ones get a second look: forward from the frame before a
+    gap, backward from the frame after it, each at most ``reach`` frames; frames farther from
+    any found frame, and frames before/after a clip with nobody, get none."""
+    from glutecv.pose.refill import gap_windows
+
+    found = {i: pose(_squatter(i), i) for i in [*range(5, 10), *range(30, 33)]}
+    chosen = [found.get(i) for i in range(40)]
+    windows = gap_windows(chosen, reach=8, width=W, height=H)
+    spans = [(w.first, w.last, w.anchor) for w in windows]
+    assert spans == [(0, 4, 5), (10, 17, 9), (22, 29, 30), (33, 39, 32)]
+    x0, y0, x1, y1 = windows[0].box  # a square around her, 1.4 times her size (cut at the
+    assert x0 < _expected_hip_x(5) < x1 and y0 < 300  # frame's bottom edge, 720 px)
+    assert (x1 - x0, y1) == (688, H)
+    assert gap_windows([None] * 10, reach=8, width=W, height=H) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 from glutecv.io.video import VideoSource
 from glutecv.landmarks import NUM_LANDMARKS
 from glutecv.pose.estimator import PoseEstimator
+from glutecv.pose.refill import body_box, refill_gaps
 from glutecv.pose.tracking import select_person
 from glutecv.pose.tracklets import without_duplicates
 from glutecv.pose.types import PoseFrame, PoseSequence
@@ -58,6 +60,13 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
         meta = sequence_meta(path, source, estimator)
         if num_poses > 1:
             chosen, selection = select_person(candidates, source.width, source.height)
+            others = {i: [body_box(b) for b in bodies]  # everyone where the person was missed
+                      for i, bodies in enumerate(candidates) if chosen[i] is None and bodies}
+            del candidates  # only the followed person's bodies are needed from here on
+            refilled = refill_gaps(path, model, chosen, others, source.width, source.height,
+                                   source.fps, {"start_s": start_s, "end_s": end_s,
+                                                "max_frames": max_frames})
+            selection = replace(selection, refilled_frames=refilled)
             meta["people"]["selection"] = selection.to_dict()
             log.info("%s: %s", path.name, selection.reason)
             for i, pose in enumerate(chosen):

@@ -117,6 +117,7 @@ class Selection:
     total_frames: int = 0
     first_frame: int = -1
     last_frame: int = -1
+    refilled_frames: int = 0  # frames added by the second look (glutecv.pose.refill)
 
     @property
     def reason(self) -> str:
@@ -125,6 +126,8 @@ class Selection:
             return "nobody was found"
         where = (f"in view in {self.chosen_frames} of {self.total_frames} frames "
                  f"({self.first_frame}-{self.last_frame})")
+        if self.refilled_frames:
+            where += f", and in {self.refilled_frames} more found by a second look"
         if self.tracks == 1:
             return f"followed the only person found, {where}"
         return (f"followed the person who moves most (score {self.chosen_motion:.3f}, next "
@@ -135,7 +138,8 @@ class Selection:
                 "chosen_motion": round(self.chosen_motion, 4),
                 "runner_up_motion": round(self.runner_up_motion, 4),
                 "total_frames": self.total_frames, "first_frame": self.first_frame,
-                "last_frame": self.last_frame, "reason": self.reason}
+                "last_frame": self.last_frame, "refilled_frames": self.refilled_frames,
+                "reason": self.reason}
 
 
 def select_person(candidates: list[list[PoseFrame]], width: int = 0, height: int = 0,

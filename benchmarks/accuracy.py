@@ -53,11 +53,6 @@ KNOWN_CAUSES: dict[str, str] = {
         "rep peaking at 5.9 s. The 3D knee trajectory itself is smooth (no single-frame jump), "
         "so an angular-velocity gate would also drop real fast lunges (the same clip's real "
         "reps rise 20+ deg per frame); the unfinished last lunge is correctly not counted"),
-    "lunge/rnhrn_banded_stepup.mp4": (
-        "the exerciser is small, behind the talking coach, and filmed from his side (the "
-        "label's 'front' is the coach's view); his left leg is hidden behind the box "
-        "(visibility < 0.2 at 0-1.8, 3.9-4.8 and 6.9-7.7 s): the first step-up (on the box "
-        "0.5-1.6 s, frames checked) falls in a landmark gap, so only 2 of 3 are seen"),
     "lunge/slayer_stepup.mp4": (
         "LABEL LIKELY WRONG (notes say 'approximately 7', with evenly spaced guesses 1.7 s "
         "apart): frames every 0.25 s show 5 step-ups, standing on the bench at about 18.3, "

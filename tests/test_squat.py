@@ -89,6 +89,36 @@ def test_clip_that_starts_at_the_bottom_counts_that_rep_but_not_a_last_descent()
     assert len(res.reps) == 2
 
 
+def _squats_after_walk_out(view: str, walk_out: bool) -> km.PoseSequence:
+    """3 squats to 100 deg after a 45 deg knee bend at 1.3-2.7 s. ``walk_out``: during that
+    bend the feet step from together to wide (walking a bar out of the rack); otherwise the
+    wide stance is held throughout (a partial first rep)."""
+    t = km.timeline(14.0, 30.0)
+    x = np.clip((t - 1.0) / 2.0, 0, 1) if walk_out else np.ones_like(t)
+    wide = x * x * (3 - 2 * x)
+    bend = km.waveform(t, [km.RepSpec(1.3, 0.7, 0.0, 0.7)])
+    w = km.waveform(t, km.schedule(3, 4.0, 1.0, 0.3, 1.0, 0.7))
+    knee = 5.0 + 40.0 * bend + 95.0 * w
+    hip, tilt = 0.55 * knee, 0.35 * knee
+    legs = {f"{s}_leg": km.LegAngles(hip_flexion=hip, knee_flexion=knee,
+                                     ankle_dorsiflexion=knee - (hip + tilt),
+                                     hip_abduction=12.0 * wide) for s in ("left", "right")}
+    return km.make_sequence(km.BodyPose(**legs, pelvis_tilt=tilt), t, "standing", view)
+
+
+@pytest.mark.parametrize("view", ["front", "back", "oblique"])
+def test_walking_out_of_the_rack_is_set_up_but_a_partial_first_squat_counts(view):
+    # (from the side the feet step along the camera axis: the step cannot be seen, and the
+    # shallow bend counts as a partial rep)
+    analyzer = get_analyzer("squat")
+    out = analyzer.analyze(km.add_noise(_squats_after_walk_out(view, True), px=1.5,
+                                        world_m=0.003, seed=7))
+    assert len(out.reps) == 3 and all(r.peak_s > 4.0 for r in out.reps)
+    held = analyzer.analyze(km.add_noise(_squats_after_walk_out(view, False), px=1.5,
+                                         world_m=0.003, seed=7))
+    assert len(held.reps) == 4 and held.reps[0].peak_s < 3.0
+
+
 def test_live_stream_counts_like_batch():
     seq = km.add_noise(squat(3, "front", valgus=[0, 36, 0]), px=1.5, seed=5)
     analyzer = get_analyzer("squat")

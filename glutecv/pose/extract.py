@@ -3,6 +3,11 @@
 Frames where nobody is found stay in the sequence as NaN rows, so row ``i`` is always the
 ``i``-th decoded frame and its time is the container's own. The sequence's ``meta`` says where
 it came from: source file, model name and sha256, glutecv version, and the video's facts.
+
+With ``num_poses > 1`` every body of every frame is kept until the end of the clip, the person
+doing the exercise is chosen over the whole clip (:func:`glutecv.pose.tracking.select_person`),
+and frames where that person was missed get a second look (:mod:`glutecv.pose.refill`);
+``meta["people"]["selection"]`` records who was followed and why.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ pick the person doing the exercise:
   distance (:mod:`glutecv.pose.tracklets`), then keeps the track that moves most, relative to
   its own size, weighted by how long it is in view. A coach standing beside the mat or in the
   foreground moves their legs far less than the person squatting or bridging, even when the
-  coach looks bigger.
+  coach looks bigger. :func:`glutecv.pose.extract.extract_sequence` adds the model's own
+  tracked person to each frame's candidates and, after the choice, takes a second look at the
+  frames where the chosen person was missed (:mod:`glutecv.pose.refill`).
 - **Live (online)**: :class:`PersonTracker` takes the largest body when it has nobody to follow
   and then keeps that identity frame to frame by the nearest hip centre; it re-acquires only
   after the person has been lost for a while.

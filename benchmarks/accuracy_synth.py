@@ -29,6 +29,8 @@ ANGLE_KEYS: tuple[tuple[re.Pattern[str], str, Any], ...] = (
     (re.compile(r"^hip_flexion_(left|right)_deg$"), "hip_flexion_deg", lambda v: v),
     (re.compile(r"^hip_abduction_(left|right)_deg$"), "hip_abduction_deg", lambda v: v),
     (re.compile(r"^opening_(left|right)_deg$"), "hip_abduction_deg", lambda v: v),
+    # fire hydrant phase signal: the thigh's lift out to the side (= abduction, pelvis level)
+    (re.compile(r"^lift_(left|right)_deg$"), "hip_abduction_deg", lambda v: v),
     (re.compile(r"^fppa_(left|right)_deg$"), "knee_fppa_2d_deg", lambda v: v),
     (re.compile(r"^knee_angle_(left|right)_deg$"), "knee_flexion_deg", lambda v: 180.0 - v),
 )

@@ -32,6 +32,7 @@ from glutecv import __version__
 from glutecv.errors import InputError, OutputError
 from glutecv.exercises.base import ExerciseAnalysis
 from glutecv.io.atomic import TMP_PREFIX
+from glutecv.pose.store import release
 from glutecv.pose.types import PoseSequence
 from glutecv.results import AnalysisResult
 
@@ -127,8 +128,8 @@ def analyze_path(
     is_npz = path.suffix.lower() == ".npz"
     seq: PoseSequence | None = None
     reused = False
-    if is_npz:
-        seq = PoseSequence.load_npz(path)
+    if is_npz:  # on disk: a long clip's landmarks are not held in memory
+        seq = PoseSequence.load_npz(path, on_disk=True, directory=target)
     elif target is not None and reuse_landmarks:
         seq = _reusable_landmarks(target / LANDMARKS_FILE, path, model)
         reused = seq is not None
@@ -144,6 +145,7 @@ def analyze_path(
     result = analyze_sequence(seq, exercise, source=str(path),
                               model=None if is_npz else _model_label(model))
     timings["analysis_s"] = time.perf_counter() - t0
+    release(seq)  # what the analysis read of the landmarks is file cache, not our memory
     log.debug("%s: %s, %d reps", path.name, result.exercise, len(result.reps))
 
     if target is not None:
@@ -184,6 +186,7 @@ def analyze_sequence(seq: PoseSequence, exercise: str = "auto", *, source: str =
     if exercise == "auto":
         name, confidence = recognise(seq)
         how = "recognised"
+        release(seq)  # landmarks on disk: what recognition read is not kept in memory
     else:
         name, confidence, how = exercise, 1.0, "given"
     with warnings_module.catch_warnings():  # NaN-heavy stretches: numpy's empty-slice noise
@@ -267,7 +270,7 @@ def _reusable_landmarks(npz: Path, video: Path, model: str) -> PoseSequence | No
     if not npz.is_file():
         return None
     try:
-        seq = PoseSequence.load_npz(npz)
+        seq = PoseSequence.load_npz(npz, on_disk=True, directory=npz.parent)
     except InputError:
         return None
     meta = seq.meta

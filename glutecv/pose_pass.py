@@ -19,12 +19,22 @@ Three concerns, kept out of the analysis:
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from glutecv.pose.store import (
+    CHUNK_ROWS,
+    FIELDS,
+    LandmarkStore,
+    StoreFile,
+    release,
+    sequence_on_disk,
+)
 from glutecv.pose.types import PoseSequence
 
 log = logging.getLogger("glutecv.pose_pass")
@@ -65,10 +75,29 @@ def extract_pose(path: str | Path, model: str = "full", progress: Progress | Non
 def single_person_pass(path: Path, model: str, progress: Progress | None = None,
                        max_frames: int | None = None, start_s: float | None = None,
                        end_s: float | None = None) -> PoseSequence | None:
-    """One body per frame, with the scout watching; None as soon as two people are seen."""
+    """One body per frame, with the scout watching; None as soon as two people are seen.
+
+    The landmarks go to a temporary file as they come (:class:`~glutecv.pose.store.
+    LandmarkStore`), so memory does not grow with the video's length.
+    """
+    got = _single_person_store(path, model, progress, max_frames, start_s, end_s)
+    if got is None:
+        return None
+    store, width, height, meta = got
+    seq = store.to_sequence(width, height, meta)
+    store.close()
+    return seq
+
+
+def _single_person_store(path: Path, model: str, progress: Progress | None,
+                         max_frames: int | None, start_s: float | None, end_s: float | None,
+                         directory: str | None = None
+                         ) -> tuple[LandmarkStore, int, int, dict[str, Any]] | None:
+    """The single-person pass into a store (kept named in ``directory`` when one is given,
+    for :meth:`LandmarkStore.detach`)."""
     from glutecv.io.video import VideoSource
     from glutecv.pose.estimator import PoseEstimator
-    from glutecv.pose.extract import PoseBuffer, sequence_meta
+    from glutecv.pose.extract import sequence_meta
 
     with VideoSource(path, pixel_format="rgb24", prefetch=6, max_frames=max_frames,
                      start_s=start_s, end_s=end_s) as src, \
@@ -79,17 +108,19 @@ def single_person_pass(path: Path, model: str, progress: Progress | None = None,
         if total:  # short clips: still at least SCOUT_MIN_LOOKS looks
             scout_every = min(scout_every, total // SCOUT_MIN_LOOKS)
         scout_every = max(1, scout_every)
-        buf = PoseBuffer(total + 16 if total else 1024)
+        store = LandmarkStore(total + 16 if total else 4096, directory,
+                              keep_name=directory is not None)
         for frame in src:
-            buf.append(estimator.estimate(frame))
+            store.append(estimator.estimate(frame))
             if frame.index % scout_every == 0 and len(scout.detect_all(frame)) > 1:
                 log.info("%s: more than one person in view; redoing with every body",
                          path.name)
+                store.close()
                 return None
-            if progress is not None and buf.n % PROGRESS_EVERY == 0:
-                progress("pose", buf.n, total)
+            if progress is not None and len(store) % PROGRESS_EVERY == 0:
+                progress("pose", len(store), total)
         meta = sequence_meta(path, src, estimator)
-        return buf.to_sequence(src.width, src.height, meta)
+        return store, src.width, src.height, meta
 
 
 def _every_body_pass(path: Path, model: str, progress: Progress | None, max_frames: int | None,
@@ -101,8 +132,10 @@ def _every_body_pass(path: Path, model: str, progress: Progress | None, max_fram
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress("pose", done, total or None)
 
-    return extract_sequence(path, model, pose_progress, num_poses=num_poses, start_s=start_s,
-                            end_s=end_s, max_frames=max_frames)
+    # extract_sequence keeps the clip in memory while it picks the person; moved to disk after.
+    return sequence_on_disk(extract_sequence(path, model, pose_progress, num_poses=num_poses,
+                                             start_s=start_s, end_s=end_s,
+                                             max_frames=max_frames))
 
 
 def _finish(seq: PoseSequence, path: Path) -> PoseSequence:
@@ -155,13 +188,14 @@ def extract_pose_parallel(path: str | Path, model: str = "full",
 
     pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
     head = tail = None
+    helper_dir = tempfile.mkdtemp(prefix=".glutecv-tmp-")  # the helper's landmark file
     try:
         warm_from = max(start, split_s - SEAM_WARMUP_S)  # rows before split_s are dropped
-        tail_job = pool.submit(_tail_part, path, model, warm_from)
+        tail_job = pool.submit(_tail_part, path, model, warm_from, helper_dir)
         head = single_person_pass(path, model, head_progress, end_s=split_s)
         if head is not None:
             try:
-                tail = tail_job.result()
+                tail = _tail_sequence(tail_job.result())
             except Exception as exc:  # the helper died: do the tail here instead
                 log.debug("helper process failed (%s); finishing in this process", exc)
                 tail = single_person_pass(path, model, None, start_s=warm_from)
@@ -170,14 +204,34 @@ def extract_pose_parallel(path: str | Path, model: str = "full",
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(helper_dir, ignore_errors=True)  # open files stay readable
     if head is None or tail is None:
         return extract_pose(path, model, progress, num_poses=2)
     return _finish(_concat(head, tail), path)
 
 
-def _tail_part(path: Path, model: str, start_s: float) -> PoseSequence | None:
-    """The helper process's job (a module-level function so it can be sent to the process)."""
-    return single_person_pass(path, model, None, start_s=start_s)
+def _tail_part(path: Path, model: str, start_s: float, directory: str
+               ) -> tuple[StoreFile, int, int, dict[str, Any]] | None:
+    """The helper process's job (a module-level function so it can be sent to the process).
+
+    The landmarks come back as a file this process opens, not pickled through a pipe.
+    """
+    got = _single_person_store(path, model, None, None, start_s, None, directory=directory)
+    if got is None:
+        return None
+    store, width, height, meta = got
+    return store.detach(), width, height, meta
+
+
+def _tail_sequence(part: tuple[StoreFile, int, int, dict[str, Any]] | None
+                   ) -> PoseSequence | None:
+    if part is None:
+        return None
+    file, width, height, meta = part
+    store = LandmarkStore.attach(file)
+    seq = store.to_sequence(width, height, meta)
+    store.close()
+    return seq
 
 
 def _first_frame_time(path: Path) -> float:
@@ -189,20 +243,24 @@ def _first_frame_time(path: Path) -> float:
 
 
 def _concat(head: PoseSequence, tail: PoseSequence) -> PoseSequence:
-    keep = tail.t_s > (head.t_s[-1] if len(head) else -np.inf)  # never a frame twice
+    """Head then the tail's rows after the head's last time, in a new on-disk sequence."""
+    first = int(np.searchsorted(tail.t_s, head.t_s[-1] if len(head) else -np.inf,
+                                side="right"))  # never a frame twice
     meta: dict[str, Any] = dict(head.meta)
     video = dict(head.meta["video"])
     video["gaps_s"] = list(video.get("gaps_s", [])) + [
         g for g in tail.meta["video"].get("gaps_s", []) if g not in video.get("gaps_s", [])]
     meta["video"] = video
-    meta["split_at_s"] = float(tail.t_s[keep][0]) if keep.any() else None
-    return PoseSequence(
-        np.concatenate([head.t_s, tail.t_s[keep]]),
-        np.concatenate([head.image, tail.image[keep]]),
-        np.concatenate([head.world, tail.world[keep]]),
-        np.concatenate([head.visibility, tail.visibility[keep]]),
-        np.concatenate([head.presence, tail.presence[keep]]),
-        head.width, head.height, meta)
+    meta["split_at_s"] = float(tail.t_s[first]) if first < len(tail) else None
+    store = LandmarkStore(len(head) + len(tail) - first)
+    for part, start in ((head, 0), (tail, first)):
+        for lo in range(start, len(part), 8 * CHUNK_ROWS):
+            block = part.slice(lo, min(len(part), lo + 8 * CHUNK_ROWS))
+            store.extend({name: getattr(block, name) for name, _ in FIELDS})
+            release(part)
+    seq = store.to_sequence(head.width, head.height, meta)
+    store.close()
+    return seq
 
 
 def _gap_text(start: float, end: float) -> str:

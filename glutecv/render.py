@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from glutecv.pose.store import release
 from glutecv.pose.types import PoseFrame, PoseSequence
 from glutecv.results import AnalysisResult, FrameState, frame_state_at
 
@@ -29,6 +30,9 @@ VIDEO_PRESET = "ultrafast"
 #: 720x1280): plenty to review form in a browser, and encoding 4K would take longer than the
 #: pose model.
 MAX_VIDEO_SIDE = 1280
+#: Frames between two :func:`~glutecv.pose.store.release` calls (landmarks read from disk
+#: are dropped from memory as the pass goes, so it stays flat however long the video is).
+RELEASE_EVERY = 2048
 
 
 def render_annotated(video: str | Path, seq: PoseSequence, result: AnalysisResult,
@@ -74,6 +78,8 @@ def render_annotated(video: str | Path, seq: PoseSequence, result: AnalysisResul
                         overlay.annotate(image, None, FrameState(t_s, False))
                     writer.write(image, t_s)
                     written += 1
+                    if written % RELEASE_EVERY == 0:  # landmarks on disk: drop read pages
+                        release(seq)
                     if progress is not None and written % PROGRESS_EVERY == 0:
                         progress("video", written, n_pose)
         finally:

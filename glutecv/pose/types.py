@@ -151,29 +151,44 @@ class PoseSequence:
 
     # --- persistence -----------------------------------------------------------------------
     def save_npz(self, path: str | Path) -> None:
-        """Write to ``path`` atomically (compressed npz, exact float64 round trip)."""
+        """Write to ``path`` atomically (compressed npz, exact float64 round trip).
+
+        Written a block of rows at a time (:mod:`glutecv.pose.npz_stream`): the same file
+        ``numpy.savez_compressed`` writes, without a whole-array copy in memory.
+        """
         from glutecv.io.atomic import atomic_path
+        from glutecv.pose.npz_stream import write_npz
 
         header = {"format": NPZ_FORMAT, "version": NPZ_VERSION, "width": self.width,
                   "height": self.height, "meta": self.meta}
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez_compressed(
-                fh, t_s=self.t_s, image=self.image, world=self.world,
-                visibility=self.visibility, presence=self.presence,
-                header=np.array(json.dumps(header)),
-            )
+            write_npz(self, fh, header)
 
     @classmethod
-    def load_npz(cls, path: str | Path) -> PoseSequence:
-        """Read a file written by :meth:`save_npz`; a wrong or damaged file is an InputError."""
+    def load_npz(cls, path: str | Path, *, on_disk: bool = False,
+                 directory: str | Path | None = None) -> PoseSequence:
+        """Read a file written by :meth:`save_npz`; a wrong or damaged file is an InputError.
+
+        ``on_disk=True`` (additive): the rows go to a temporary file in ``directory``
+        (:class:`glutecv.pose.store.LandmarkStore`) a block at a time and come back as
+        read-only arrays mapped from it, so a long clip is not held in memory.
+        """
         path = Path(path)
         if not path.is_file():
             raise InputError(f"{path}: no such landmark file")
+        store = None
         try:
-            with np.load(path, allow_pickle=False) as z:
-                header = json.loads(str(z["header"]))
-                arrays = {k: np.asarray(z[k], dtype=np.float64)
-                          for k in ("t_s", "image", "world", "visibility", "presence")}
+            if on_disk:
+                from glutecv.pose.npz_stream import read_npz_to_store
+
+                got = read_npz_to_store(path, directory)
+                if got is not None:
+                    header, store = got
+            if store is None:
+                with np.load(path, allow_pickle=False) as z:
+                    header = json.loads(str(z["header"]))
+                    arrays = {k: np.asarray(z[k], dtype=np.float64)
+                              for k in ("t_s", "image", "world", "visibility", "presence")}
         except InputError:
             raise
         except Exception as exc:  # zip, key or json errors all mean the same to the user
@@ -188,7 +203,12 @@ class PoseSequence:
                 f"(this glutecv reads version {NPZ_VERSION})"
             )
         try:
+            meta = dict(header.get("meta") or {})
+            if store is not None:
+                seq = store.to_sequence(int(header["width"]), int(header["height"]), meta)
+                store.close()
+                return seq
             return cls(**arrays, width=int(header["width"]), height=int(header["height"]),
-                       meta=dict(header.get("meta") or {}))
-        except (ValueError, KeyError) as exc:
+                       meta=meta)
+        except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}: damaged landmark file: {exc}") from None

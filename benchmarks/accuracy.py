@@ -40,11 +40,6 @@ from accuracy_synth import synth_part  # noqa: E402
 # Causes of the remaining misses on real clips, found by looking at the clip and its signals.
 # A miss not listed here is reported as "unexplained".
 KNOWN_CAUSES: dict[str, str] = {
-    "clamshell/ndnam_banded_clams.mp4": (
-        "the small opening while settling into position (3.3 s) reads 16 deg of hip abduction, "
-        "just over the 15 deg minimum (full reps read 23-27), so it counts as a 6th rep, flagged "
-        "incomplete_rom; the labeller excludes it as setup. The minimum stays at 15 deg because "
-        "BlazePose reads a rendered full clamshell (true 28 deg) as only 17.5-18.4 deg"),
     "lunge/prakhar_walking.mp4": (
         "stepping the left leg forward into the last, unfinished lunge (5.4-6.9 s, frames "
         "checked; he walks up to the camera and fills the frame), the planted rear "

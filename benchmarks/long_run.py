@@ -12,11 +12,16 @@ Measures the peak resident memory (RSS, summed over glutecv's process tree, samp
 * ``npz``: landmark files of a person doing glute bridges (synthetic kinematics, 30 fps,
   a rep every 3.6 s), analysed with ``--exercise glute_bridge``: the analysis, rep counting
   and result writing over a full hour of reps at the real frame rate, no model.
+* ``person``: a real-person video at its own 30 fps, ``samples/glute_bridge_clean.mp4``
+  (9.4 s, 3 reps) repeated end to end (remuxed, not re-encoded) to the length asked, analysed
+  end to end with the ``lite`` model and ``--exercise auto``: the whole product on an hour of
+  30 fps video with a person in it (slow: about an hour of machine time for an hour).
 
 Usage::
 
     python benchmarks/long_run.py                       # 5, 20, 60 minutes, both kinds
     python benchmarks/long_run.py --minutes 2 8 --kinds video
+    python benchmarks/long_run.py --minutes 60 --kinds person --append
 
 Prints a table and writes ``benchmarks/results/long_run.json`` (with the RSS time series).
 """
@@ -39,6 +44,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "long_run.json"
+PERSON_CLIP = REPO / "samples" / "glute_bridge_clean.mp4"
 
 
 def write_empty_room(path: Path, minutes: float, fps: int, width: int = 640,
@@ -63,6 +69,30 @@ def write_empty_room(path: Path, minutes: float, fps: int, width: int = 640,
     return n
 
 
+def write_looped(src: Path, path: Path, minutes: float) -> int:
+    """``src`` repeated end to end (packets remuxed with shifted times) to about ``minutes``;
+    returns the number of frames."""
+    import av
+
+    with av.open(str(src)) as inp:
+        stream = inp.streams.video[0]
+        packets = sorted((p for p in inp.demux(stream) if p.dts is not None and p.size),
+                         key=lambda p: p.pts)
+        step = min(b.pts - a.pts for a, b in zip(packets, packets[1:], strict=False))
+        span = packets[-1].pts - packets[0].pts + step
+        loops = max(1, int(round(minutes * 60 / float(span * stream.time_base))))
+        with av.open(str(path), "w") as out:
+            dst = out.add_stream_from_template(stream)
+            for k in range(loops):
+                for p in sorted(packets, key=lambda p: p.dts):
+                    q = av.Packet(bytes(p))
+                    q.pts, q.dts, q.time_base = p.pts + k * span, p.dts + k * span, p.time_base
+                    q.is_keyframe = p.is_keyframe
+                    q.stream = dst
+                    out.mux(q)
+    return loops * len(packets)
+
+
 def write_bridges(path: Path, minutes: float, fps: float = 30.0) -> int:
     """A landmark file of ``minutes`` of glute bridges (one every 3.6 s); returns frames."""
     sys.path.insert(0, str(REPO))
@@ -77,6 +107,12 @@ def write_bridges(path: Path, minutes: float, fps: float = 30.0) -> int:
                        world_m=0.005)
     seq.save_npz(path)
     return len(seq)
+
+
+def _commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
+                         capture_output=True)
+    return out.stdout.strip()
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -117,7 +153,10 @@ def run_measured(args: list[str], every_s: float = 0.2) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minutes", type=float, nargs="+", default=[5, 20, 60])
-    ap.add_argument("--kinds", nargs="+", default=["video", "npz"], choices=["video", "npz"])
+    ap.add_argument("--kinds", nargs="+", default=["video", "npz"],
+                    choices=["video", "npz", "person"])
+    ap.add_argument("--append", action="store_true",
+                    help="keep the rows already in --out (other kinds or lengths)")
     ap.add_argument("--fps", type=int, default=5, help="frame rate of the generated videos")
     ap.add_argument("--out", type=Path, default=RESULTS)
     opts = ap.parse_args()
@@ -126,30 +165,39 @@ def main() -> None:
         tmp_path = Path(tmp)
         for kind in opts.kinds:
             for minutes in opts.minutes:
-                src = tmp_path / f"{kind}_{minutes:g}min.{'mp4' if kind == 'video' else 'npz'}"
+                src = tmp_path / f"{kind}_{minutes:g}min.{'npz' if kind == 'npz' else 'mp4'}"
                 t0 = time.monotonic()
                 frames = (write_empty_room(src, minutes, opts.fps) if kind == "video"
-                          else write_bridges(src, minutes))
+                          else write_bridges(src, minutes) if kind == "npz"
+                          else write_looped(PERSON_CLIP, src, minutes))
                 made_s = time.monotonic() - t0
                 args = ["analyze", str(src), "-o", str(tmp_path / "out"), "--jobs", "1",
                         "--force"]
-                args += (["--model", "lite", "--exercise", "squat"] if kind == "video"
-                         else ["--exercise", "glute_bridge"])
+                args += {"video": ["--model", "lite", "--exercise", "squat"],
+                         "npz": ["--exercise", "glute_bridge"],
+                         "person": ["--model", "lite", "--exercise", "auto"]}[kind]
                 m = run_measured(args)
                 result = json.loads((tmp_path / "out" / src.stem / "result.json").read_text())
                 row = {"kind": kind, "minutes": minutes, "frames": frames,
                        "input_made_s": round(made_s, 1), **m,
-                       "reps": len(result["reps"]),
+                       "exercise": result["exercise"]["name"], "reps": len(result["reps"]),
+                       "commit": _commit(), "video_fps": opts.fps if kind == "video" else None,
+                       "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                        "result_json_mb": round((tmp_path / "out" / src.stem / "result.json")
                                                .stat().st_size / 2**20, 2)}
                 rows.append(row)
                 print(f"{kind:5s} {minutes:5g} min {frames:7d} frames  peak RSS "
                       f"{row['peak_rss_mb']:7.1f} MiB  wall {row['wall_s']:7.1f} s  "
                       f"reps {row['reps']}", flush=True)
+    if opts.append and opts.out.is_file():  # keep earlier rows not measured again now
+        new = {(r["kind"], r["minutes"]) for r in rows}
+        rows = [r for r in json.loads(opts.out.read_text())["rows"]
+                if (r["kind"], r["minutes"]) not in new] + rows
+    rows.sort(key=lambda r: (r["kind"], r["frames"]))
     print()
     print(f"{'kind':5s} {'minutes':>7s} {'frames':>7s} {'peak MiB':>9s} {'wall s':>7s} "
           f"{'MiB/1k frames':>13s}")
-    for kind in opts.kinds:
+    for kind in dict.fromkeys(r["kind"] for r in rows):
         mine = [r for r in rows if r["kind"] == kind]
         base = mine[0]
         for r in mine:
@@ -160,7 +208,7 @@ def main() -> None:
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(json.dumps({
         "what": "peak RSS (MiB, process tree) of glutecv analyze on inputs of growing length",
-        "video_fps": opts.fps, "rows": rows,
+        "rows": rows,
         "command": "python benchmarks/long_run.py " + " ".join(sys.argv[1:]),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

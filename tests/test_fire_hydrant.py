@@ -173,3 +173,14 @@ def test_chart_thresholds_match_how_each_fault_is_judged():
     assert not any(k.startswith("hip_hike") for k in oblique.plot_thresholds)
     assert not any(k.startswith("hip_hike") for k in oblique.display)
     assert "lift_left_deg" in oblique.plot_thresholds
+
+
+@pytest.mark.parametrize(("side", "view"), [("left", "oblique"), ("right", "oblique_right")])
+def test_short_lift_judged_with_foreshortening_when_only_the_picture_sees_it(side, view):
+    # 45 deg lifts read ~33 in the picture from 45 deg round: not short; a 22 deg lift is
+    cfg = get_analyzer("fire_hydrant").config
+    seq = _flatten_working_leg_depth(fire_hydrant(3, side, view, amplitudes=[1, 0.5, 1]), side)
+    res = get_analyzer("fire_hydrant").analyze(km.add_noise(seq, px=1.5, world_m=0.003, seed=1))
+    assert [("incomplete_rom" in codes(r)) for r in res.reps] == [False, True, False]
+    short = next(f for f in res.reps[1].faults if f.code == "incomplete_rom")
+    assert short.threshold == cfg.min_lift_oblique_2d_deg and "picture" in short.message

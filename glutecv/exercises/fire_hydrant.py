@@ -105,6 +105,10 @@ class FireHydrantConfig:
     # so the 3D hip abduction relative to the pelvis is not reported (it read -1 deg there).
     # Where the 3D lift carries the rep the two agree within ~10 deg (real and rendered clips).
     max_depth_deficit_deg: float = 15.0
+    # ... and then, from an oblique camera, the picture's lift is foreshortened: the kinematic
+    # model filmed 45 deg round reads a true 45 deg lift as 33-38 (the rendered oblique sample
+    # read 43-45 of 47). A lift read only in the picture is short below 35 - 12 = 23 deg.
+    min_lift_oblique_2d_deg: float = 23.0
 
 
 class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
@@ -261,9 +265,13 @@ class FireHydrantAnalyzer(ShotCountingMixin, SignalAnalyzer):
                                 f"the hips shifted {shift:.0f} deg away from the working leg; "
                                 "keep the trunk still"))
         peak = rep.event.peak_value
-        if peak < cfg.min_lift_deg:
-            faults.append(fault("incomplete_rom", peak, cfg.min_lift_deg, "deg",
-                                f"the thigh lifted only {peak:.0f} deg (aim for about 45)"))
+        # only the picture saw the lift, from an oblique camera: it reads low (foreshortened)
+        from_picture = deficit > cfg.max_depth_deficit_deg and rep.view.camera == "oblique"
+        short = cfg.min_lift_oblique_2d_deg if from_picture else cfg.min_lift_deg
+        if peak < short:
+            seen = " (read in the picture from an oblique camera)" if from_picture else ""
+            faults.append(fault("incomplete_rom", peak, short, "deg",
+                                f"the thigh lifted only {peak:.0f} deg{seen} (aim for about 45)"))
         return metrics, faults
 
 

@@ -13,14 +13,13 @@ with the spine neutral, the pelvis level and no sideways weight shift.
 * Phase signal ``lift_<side>_deg``: the thigh's lift out to that side, the larger of two
   estimates, each of which misses the lift in some views. (1) 3D: the thigh's angle from
   straight down in the plane across the body (perpendicular to the hip-shoulder axis), from
-  world landmarks
-  (``lift_3d_<side>_deg``). From an oblique camera the leg swings toward the lens and the pose
-  model's depth flattens it: a rendered 47 deg lift read as 8 deg. (2) 2D: the angle between
-  the two thighs in the picture, + = knees apart (``lift_2d_<side>_deg``), credited to the
-  thigh that swings clearly further out than the other; the same render read 43-44 deg. The 2D
-  angle shrinks toward a side view (the leg moves along the line of sight) and is not measured
-  when the hips overlap in the picture; there the 3D estimate carries the count. From behind
-  it can read high (the hip landmark rises with the thigh: 54-69 deg for a true 47).
+  world landmarks (``lift_3d_<side>_deg``). From an oblique camera the leg swings toward the
+  lens and the pose model's depth flattens it: a rendered 47 deg lift read as 8 deg. (2) 2D: the
+  angle between the two thighs in the picture, + = knees apart (``lift_2d_<side>_deg``),
+  credited to the thigh that swings clearly further out than the other; the same render read
+  43-44 deg. The 2D angle shrinks toward a side view (the leg moves along the line of sight) and
+  is not measured when the hips overlap in the picture; there the 3D estimate carries the count.
+  From behind it can read high (the hip landmark rises with the thigh: 54-69 deg for a true 47).
 * Per-rep metrics: range of motion and peak lift (deg), peak hip abduction relative to the pelvis
   (deg), hip hike and trunk shift (deg), knee angle (deg), hold at the top, up/down tempo (s).
 * Faults: ``hip_hike`` (the working-side hip rises: the hip line tilts up on that side, so the

@@ -10,12 +10,15 @@ It also counts a **leading rep** where the exercise's working (concentric) half 
 phase signal back down to rest (squats and lunges: standing up): when a shot opens deep in the
 movement (the descent happened before recording or before the cut) and the person then stands,
 that rep is counted, as people count it; a shot that ends at the bottom is not.
+
+Analyzers whose config has a ``setup_step`` (:class:`SetupStepConfig`; squat, lunge) drop a
+first rep that only **steps into position** (:func:`is_setup_step`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -103,39 +106,46 @@ def count_shot(t: np.ndarray, x: np.ndarray, cfg: RepCounterConfig, side: str,
     return count_reps(t, x, cfg, side)
 
 
-# Stepping into position: the first rep of a shot is set-up, not a rep, when the feet stood
-# elsewhere before it than they stand between the set's later reps (a step of more than 0.3 leg
-# lengths, ~25 cm: stance noise at rest is < 0.1) AND it is much shallower than those reps
-# (peak below 75% of their median: walking a bar out of a rack bends the knee ~60 deg, the
-# loaded reps ~100). A shallow first rep in an unchanged stance is a partial rep and counts.
-SETUP_MIN_STEP_LEG = 0.3
-SETUP_MAX_DEPTH_FRACTION = 0.75
-SETUP_LOOKBACK_S = 1.5
-SETUP_MIN_REST_FRAMES = 5
+@dataclass(frozen=True)
+class SetupStepConfig:
+    """Stepping into position (see :func:`is_setup_step`); lengths in leg lengths."""
+
+    # The feet stood elsewhere before the first rep than between the set's later reps by more
+    # than 0.3 leg lengths (~25 cm, a real step; the stance at rest wobbles by < 0.1).
+    min_step_leg: float = 0.3
+    # ...and the first rep reached below 75% of the later reps' median depth (walking a bar
+    # out of the rack bent the knee ~60 deg in a real clip whose loaded reps reach ~100).
+    max_depth_fraction: float = 0.75
+    # The stance before the first rep: its rest frames in this many seconds before it.
+    lookback_s: float = 1.5
+    # Fewer measured rest frames than this (before, or between the later reps): keep the rep.
+    min_rest_frames: int = 5
 
 
 def is_setup_step(events: list[RepEvent], phase: np.ndarray, t: np.ndarray,
-                  stance: np.ndarray | None) -> bool:
-    """Whether ``events[0]`` (one shot's reps, shot-local indices) is stepping into position.
+                  stance: np.ndarray, cfg: SetupStepConfig) -> bool:
+    """Whether ``events[0]`` (one shot's reps) is stepping into position, not a rep.
 
-    ``stance`` (N, 2): the feet's relative position per frame in leg lengths
-    (:func:`glutecv.exercises._standing.foot_stance`); ``phase``: the counter's codes. Needs
-    at least two later reps and enough measured rest frames before the first rep and between
-    the later ones; otherwise the rep is kept.
+    A set can open by walking a bar out of the rack or stepping into a split stance with a
+    shallow knee bend. That first "rep" moves the feet to where they then stay for the set and
+    is much shallower than the set's reps. A shallow first rep in an unchanged stance is a
+    partial rep and is kept. ``stance`` (N, 2): the feet's relative position per frame in leg
+    lengths (:func:`glutecv.exercises._standing.foot_stance`); ``phase``: the counter's codes.
+    Needs two later reps and enough measured rest frames; otherwise the rep is kept.
     """
-    if stance is None or len(events) < 3:
+    if len(events) < 3:
         return False
     first, later = events[0], events[1:]
     depth = float(np.median([e.peak_value for e in later]))
-    if not (first.peak_value < SETUP_MAX_DEPTH_FRACTION * depth):
+    if not (first.peak_value < cfg.max_depth_fraction * depth):
         return False
     ok = (phase == PHASE_REST) & np.isfinite(stance).all(axis=1)
-    before = ok & (t >= first.start_s - SETUP_LOOKBACK_S) & (t < first.start_s)
+    before = ok & (t >= first.start_s - cfg.lookback_s) & (t < first.start_s)
     during_set = ok & (t >= later[0].start_s)
-    if before.sum() < SETUP_MIN_REST_FRAMES or during_set.sum() < SETUP_MIN_REST_FRAMES:
+    if before.sum() < cfg.min_rest_frames or during_set.sum() < cfg.min_rest_frames:
         return False
     step = np.median(stance[before], axis=0) - np.median(stance[during_set], axis=0)
-    return float(np.linalg.norm(step)) > SETUP_MIN_STEP_LEG
+    return float(np.linalg.norm(step)) > cfg.min_step_leg
 
 
 def smooth_landmarks(seq: PoseSequence, landmarks: tuple[L, ...],
@@ -166,9 +176,6 @@ class ShotCountingMixin:
     """
 
     count_leading_rep: bool = False
-    #: drop a first rep that steps into a new stance and is much shallower than the set's reps
-    #: (:func:`is_setup_step`); needs the ``stance_dx_leg``/``stance_dy_leg`` series
-    drop_setup_step: bool = False
 
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:  # noqa: D102
         from glutecv.exercises.common import Points, person_present
@@ -195,10 +202,11 @@ class ShotCountingMixin:
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 events, ph = count_shot(t[a:b], series[key][a:b], cfg, side,
                                         self.count_leading_rep)
-                if self.drop_setup_step and "stance_dx_leg" in series:
+                setup = getattr(me.config, "setup_step", None)  # analyzers that opt in
+                if setup is not None and "stance_dx_leg" in series:
                     stance = np.stack([series["stance_dx_leg"][a:b],
                                        series["stance_dy_leg"][a:b]], axis=1)
-                    if is_setup_step(events, ph, t[a:b], stance):
+                    if is_setup_step(events, ph, t[a:b], stance, setup):
                         e = events.pop(0)   # its frames were the walk into position: rest
                         ph = ph.copy()
                         ph[e.start:e.end + 1] = PHASE_REST

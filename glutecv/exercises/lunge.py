@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from glutecv.exercises._shots import ShotCountingMixin, measured
+from glutecv.exercises._shots import SetupStepConfig, ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals, step_rise
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.exercises.squat import lockout_fault, valgus_faults
@@ -63,6 +63,9 @@ class LungeConfig:
         min_rom=30.0, enter_rise=20.0, return_fraction=0.35, min_duration_s=0.4,
         max_duration_s=20.0))
     min_visibility: float = 0.2  # a knee hidden behind the other leg is still placed sensibly
+    # A first rep that walks the feet into the set's stance (a bar out of the rack, a step
+    # into the split stance) and is much shallower than the set's reps is set-up, not a rep.
+    setup_step: SetupStepConfig = field(default_factory=SetupStepConfig)
     # Landmark gaps up to 0.6 s are interpolated (the default 0.3 s): at the bottom of a lunge
     # the far knee can hide behind the front leg for about half a second, and a gap in the knee
     # signal longer than the counter bridges would drop the rep.
@@ -77,7 +80,6 @@ class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):
     description = "lunge / split squat / step-up: the front knee bends over the foot"
     orientation = "standing"
     count_leading_rep = True  # a clip that opens at the bottom and stands up did a rep
-    drop_setup_step = True    # walking a bar out and stepping into the split stance is set-up
     views = ("front", "back", "side", "oblique")
     unilateral = True
     landmarks = STANDING_LANDMARKS

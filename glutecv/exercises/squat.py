@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from glutecv.exercises._shots import ShotCountingMixin, measured
+from glutecv.exercises._shots import SetupStepConfig, ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals
 from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
 from glutecv.reps import RepCounterConfig
@@ -60,6 +60,9 @@ class SquatConfig:
         max_duration_s=20.0))
     # knees seen from behind or past the other leg score low visibility but are placed well
     min_visibility: float = 0.2
+    # A first rep that walks the feet into the set's stance (a bar out of the rack, a step
+    # into the split stance) and is much shallower than the set's reps is set-up, not a rep.
+    setup_step: SetupStepConfig = field(default_factory=SetupStepConfig)
 
 
 class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
@@ -69,7 +72,6 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
     description = "squat: hips and knees bend together, knees over the feet"
     orientation = "standing"
     count_leading_rep = True  # a clip that opens at the bottom and stands up did a rep
-    drop_setup_step = True    # walking a bar out of the rack into the stance is set-up
     views = ("front", "back", "side", "oblique")
     unilateral = False
     landmarks = STANDING_LANDMARKS

@@ -137,3 +137,12 @@ def test_second_look_windows_reach_into_each_gap_from_both_sides() -> None:
     assert x0 < _expected_hip_x(5) < x1 and y0 < 300  # frame's bottom edge, 720 px)
     assert (x1 - x0, y1) == (688, H)
     assert gap_windows([None] * 10, reach=8, width=W, height=H) == []
+
+
+def test_no_second_look_around_a_degenerate_body() -> None:
+    """A found body whose landmarks are all in one point gives no crop to look at."""
+    from glutecv.pose.refill import gap_windows
+
+    dot = np.full((33, 3), 100.0)
+    chosen = [None, pose(dot, 1), None]
+    assert gap_windows(chosen, reach=8, width=W, height=H) == []

@@ -75,7 +75,8 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
             meta["people"]["selection"] = selection.to_dict()
             log.info("%s: %s", path.name, selection.reason)
             for i, pose in enumerate(chosen):
-                if pose is not None:
+                # a second-look body belongs to row i only if it is the same decoded frame
+                if pose is not None and abs(pose.t_s - buffer.time_at(i)) < 1e-6:
                     buffer.put(i, pose)
         sequence = buffer.to_sequence(source.width, source.height, meta)
     found = int(sequence.detected.sum())
@@ -130,6 +131,10 @@ class PoseBuffer:
             self._alloc(self.n + self.n // 2 + 16)
         self.put(self.n, pose)
         self.n += 1
+
+    def time_at(self, i: int) -> float:
+        """The time (s) of row ``i``."""
+        return float(self._arrays["t_s"][i])
 
     def put(self, i: int, pose: PoseFrame) -> None:
         """Write ``pose`` into row ``i`` (already appended or the next one)."""

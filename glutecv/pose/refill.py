@@ -29,6 +29,8 @@ log = logging.getLogger("glutecv.pose.refill")
 REACH_S = 2.0
 #: The crop is a square this many times the larger side of the person's box at the anchor.
 CROP_SCALE = 1.4
+#: Crops smaller than this (pixels, either side) are not looked at: too little to find anyone.
+MIN_CROP_PX = 32
 #: At most this many gap windows per clip (each loads the model once).
 MAX_WINDOWS = 40
 
@@ -107,7 +109,8 @@ def gap_windows(chosen: list[PoseFrame | None], reach: int, width: int, height: 
             while start - 1 >= 0 and chosen[start - 1] is None and i - (start - 1) < reach:
                 start -= 1
             windows.append(Window(start, i, i + 1, _crop_box(chosen[i + 1], width, height)))
-    return sorted(windows, key=lambda w: w.first)
+    usable = [w for w in windows if min(w.box[2] - w.box[0], w.box[3] - w.box[1]) >= MIN_CROP_PX]
+    return sorted(usable, key=lambda w: w.first)
 
 
 def body_box(body: PoseFrame) -> Box:

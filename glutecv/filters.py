@@ -225,10 +225,12 @@ def smooth_sequence(seq: PoseSequence, config: BatchFilterConfig = BatchFilterCo
     if n < 2:
         return seq
     # Gating and masking are done one landmark column at a time: whole-clip (N, 33, 3)
-    # temporaries would cost ~4 KB a frame, ~400 MB for an hour at 30 fps.
-    new_image = np.array(seq.image, dtype=float)
-    new_world = np.array(seq.world, dtype=float)
-    new_vis = np.array(seq.visibility, dtype=float)
+    # temporaries would cost ~4 KB a frame, ~400 MB for an hour at 30 fps. The copies are
+    # copy-on-write for landmarks on disk (PoseSequence.writable_copy): only what changes
+    # takes memory.
+    new_image = seq.writable_copy("image", dtype=float)
+    new_world = seq.writable_copy("world", dtype=float)
+    new_vis = seq.writable_copy("visibility", dtype=float)
     todo = range(new_image.shape[1]) if landmarks is None else sorted({int(lm) for lm in landmarks})
     seen: dict[int, np.ndarray] = {}
     for lm in todo:

@@ -148,8 +148,9 @@ class LandmarkStore:
         self._flush()
         if self.n == 0:
             return PoseSequence.from_frames([], width, height, meta)
-        whole = np.memmap(os.fdopen(os.dup(self._fd), "rb"), dtype=np.float64, mode="r",
-                          shape=(self._cap * ROW_COLUMNS,))
+        file = os.fdopen(os.dup(self._fd), "rb")
+        whole = np.memmap(file, dtype=np.float64, mode="r", shape=(self._cap * ROW_COLUMNS,))
+        whole._glutecv_file = file  # type: ignore[attr-defined]  # for copy_on_write()
         arrays: dict[str, np.ndarray] = {}
         for name, shape in FIELDS:
             start = self._column_offset(name, 0) // 8
@@ -205,16 +206,34 @@ def sequence_on_disk(seq: PoseSequence, directory: str | Path | None = None) -> 
     return out
 
 
-def _mapping(arr: np.ndarray) -> mmap.mmap | None:
+def _whole(arr: np.ndarray) -> np.memmap | None:
+    """The whole-file read-only map an array of an on-disk sequence is a view of."""
     base: Any = arr
     while base is not None:
-        mm = getattr(base, "_mmap", None)
-        if isinstance(mm, mmap.mmap):
-            return mm
-        if isinstance(base, mmap.mmap):
+        if isinstance(base, np.memmap) and hasattr(base, "_glutecv_file"):
             return base
         base = getattr(base, "base", None)
     return None
+
+
+def _mapping(arr: np.ndarray) -> mmap.mmap | None:
+    whole = _whole(arr)
+    mm = getattr(whole, "_mmap", None)
+    return mm if isinstance(mm, mmap.mmap) else None
+
+
+def copy_on_write(arr: np.ndarray) -> np.ndarray | None:
+    """A writable copy of an array of an on-disk sequence that costs memory only where it is
+    written: a private (copy-on-write) map of the same file, with the same layout. None for
+    an array that is not on disk."""
+    whole = _whole(arr)
+    if whole is None:
+        return None
+    private = np.memmap(whole._glutecv_file, dtype=np.float64, mode="c",  # type: ignore[attr-defined]
+                        shape=whole.shape)
+    offset = arr.__array_interface__["data"][0] - whole.__array_interface__["data"][0]
+    return np.ndarray(arr.shape, np.float64, buffer=private, offset=offset,
+                      strides=arr.strides)
 
 
 def is_on_disk(seq: PoseSequence) -> bool:
@@ -224,7 +243,9 @@ def is_on_disk(seq: PoseSequence) -> bool:
 
 def release(seq: PoseSequence) -> None:
     """Drop the pages of an on-disk sequence from this process's memory (they stay in the
-    file; reading them again faults them back in). A no-op for an in-memory sequence."""
+    file; reading them again faults them back in). A no-op for an in-memory sequence. Only
+    the read-only maps are released, never a :func:`copy_on_write` copy (its changes live
+    only in memory)."""
     seen: set[int] = set()
     for name, _ in FIELDS:
         mm = _mapping(getattr(seq, name))

@@ -130,6 +130,23 @@ class PoseSequence:
         fields.update(arrays)
         return PoseSequence(**fields)
 
+    def writable_copy(self, name: str, dtype: Any = None) -> np.ndarray:
+        """A writable copy of one array (``"image"``, ``"world"``, ``"visibility"`` ...),
+        converted to ``dtype`` if given (additive).
+
+        For a sequence mapped from disk (:mod:`glutecv.pose.store`) the copy is a private
+        copy-on-write map of the same file: only the parts written take memory, so a filter
+        that changes a few landmarks of an hour-long clip does not copy all 33.
+        """
+        from glutecv.pose.store import copy_on_write
+
+        arr = getattr(self, name)
+        if dtype is None or np.dtype(dtype) == np.float64:
+            cow = copy_on_write(arr)
+            if cow is not None:
+                return cow
+        return np.array(arr, dtype=dtype)
+
     @classmethod
     def from_frames(
         cls, frames: list[PoseFrame], width: int, height: int, meta: dict[str, Any] | None = None

@@ -94,8 +94,8 @@ def test_named_side_counts_only_that_leg_and_live_matches_batch():
 
 @pytest.mark.parametrize("side", ["left", "right"])
 @pytest.mark.parametrize(("amplitudes", "counted"), [
-    ([0.5, 1, 1, 1], [1, 1, 1]),        # a first 20 deg opening (0.5 of the set): settling in
-    ([0.8, 1, 1, 1], [0.8, 1, 1, 1]),   # a first 32 deg opening (0.8): a rep
+    ([0.6, 1, 1, 1], [1, 1, 1]),        # a first 24 deg opening (0.6 of the set): settling in
+    ([0.75, 1, 1, 1], [0.75, 1, 1, 1]),  # a first 30 deg opening (0.75, over 2/3): a rep
     ([1, 1, 0.5, 1], [1, 1, 0.5, 1]),   # a 20 deg partial later in the set: a rep
 ])
 def test_small_first_opening_while_settling_in_is_not_a_rep(side, amplitudes, counted):

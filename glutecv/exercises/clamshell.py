@@ -74,12 +74,13 @@ class ClamshellConfig:
         min_rom=15.0, enter_rise=8.0, return_fraction=0.35, min_duration_s=0.4,
         max_duration_s=30.0))
     # Settling in is not a rep: the first opening of a side's set counts only if its range of
-    # motion reaches this fraction of the median of that side's other reps (with at least
-    # ``setup_min_reps`` reps in all). People lying down test the band or shift the knees
-    # before the set; a real clip's settling opening read 16 deg against full reps of 23-27
-    # (0.62 of the median), while BlazePose's full reps spread by about +-10% around it.
-    # Partial reps later in the set still count (and are flagged incomplete_rom).
-    setup_rom_fraction: float = 0.7
+    # motion reaches 2/3 of the median of that side's other reps (with at least
+    # ``setup_min_reps`` reps in all), as ``min_opening_deg`` asks 2/3 of a full opening.
+    # People lying down test the band or shift the knees before the set: a real clip's
+    # settling opening read 16 deg against full reps of 23-27 (0.62 of the median). Real first
+    # reps vary: a rendered clean first rep read 0.73 of two later reps whose pelvis roll-back
+    # inflated them. Partial reps later in the set still count (and are flagged short).
+    setup_rom_fraction: float = 0.67
     setup_min_reps: int = 3
     min_visibility: float = 0.3  # the bottom leg is partly hidden; BlazePose still places it
     # Smoothing: outlier window 1 s and gaps up to 0.7 s bridged (defaults 0.3 s / 0.3 s). A

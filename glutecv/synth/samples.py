@@ -38,6 +38,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("hip_thrust_clean", "hip_thrust", 3, "side", 11),
     Sample("hip_thrust_lumbar", "hip_thrust", 3, "side", 12,
            ("lumbar_extension:12@3",), background="gym"),
+    # seen from the feet end (the view that shows valgus); recognised as a squat so far: the
+    # test and the README analyse it with --exercise hip_thrust
+    Sample("hip_thrust_valgus", "hip_thrust", 3, "front", 13, ("knee_valgus:20@2,3",),
+           background="clinic"),
     Sample("single_leg_glute_bridge_clean", "single_leg_glute_bridge", 3, "side", 21),
     Sample("single_leg_glute_bridge_pelvic_drop", "single_leg_glute_bridge", 3, "oblique",
            22, ("pelvic_drop:12@2,3",), side="left", background="home"),
@@ -92,8 +96,11 @@ Short synthetic exercise videos rendered by glutecv's own studio (`glutecv.synth
 human body (anny, CC0 assets) posed through each exercise, with faults of known size injected
 on chosen reps. Each `NAME.mp4` (H.264, 480x360, 30 fps) has `NAME.json` beside it with the
 exact ground truth: video facts, per rep its start/peak/end times and injected faults with
-sizes, and per frame the true 2D (pixels) and 3D (metres) joints under their BlazePose names
-and the true angles. No third-party footage is used.
+sizes, and per frame the true 2D (pixels) and 3D (metres) joints of the BlazePose landmarks
+named in `landmark_names` and the true angles. Frames are stored compactly, one array per
+frame laid out as `frame_layout` says (names written once); read a file with
+`glutecv.synth.writer.read_truth(path)`, which gives every frame as a dict keyed by name.
+No third-party footage is used.
 
 Regenerate them all (deterministic by seed; needs the `glutecv[synth]` extra):
 
@@ -146,8 +153,11 @@ Measured 2026-11-25; checked by `tests/test_samples_analysis.py` (slow).
 | `squat_valgus` | yes | 3/3 | knee_valgus on reps 2, 3 only (FPPA read ~25 vs 15 deg) |
 | `clamshell_pelvis_rotation` | yes | 3/3 | pelvis_rotation on reps 2 and 3 |
 | `hip_thrust_lumbar` | yes | 3/3 | lumbar_extension on rep 3 only (line +23 vs 15 deg) |
+| `hip_thrust_valgus` | no (squat) | 3/3 (a) | knee_valgus on reps 2, 3 only (a) (tilt ~15 vs 10) |
 | clean clips (not fire hydrant) | yes | exact | none |
 | other faulty clips | see below | | injected faults not flagged |
+
+(a) with `--exercise hip_thrust`; the knee tilt reads ~5 deg on the clean rep.
 
 `squat_valgus` injects 30 deg because BlazePose reads large 2D valgus 5-11 deg low.
 
@@ -159,19 +169,20 @@ side view; the rendered 12 deg arch reads +23 deg.
 
 Not yet shown (honestly, not faked):
 
-* hip thrust `knee_valgus`: the analyzer measures valgus only from a front/back view, and a
-  rendered thrust seen from the front (feet end) is recognised as a squat. From the side or
-  oblique view valgus is "not measured", and a 25-30 deg valgus there also shortens the
-  seen line enough to raise a false `lumbar_extension`, so the sample has no valgus.
+* hip thrust `knee_valgus` with `--exercise auto`: valgus is measured only from the feet or
+  head end, and `hip_thrust_valgus` (seen from the feet, 45 deg above) is recognised as a
+  squat: seen along the body, BlazePose's 3D landmarks describe a standing person. Named
+  with `--exercise hip_thrust` it is counted on the hips' lift in the image and valgus is
+  flagged on exactly the injected reps. From the side or oblique view valgus is "not
+  measured".
 * single-leg bridge `pelvic_drop`: from the oblique view BlazePose reads ~5 of the 12 deg
   drop; from the feet end the clip is recognised as a squat.
 * fire hydrant: from the oblique view BlazePose reads the 47 deg lift as ~8 deg (0 reps);
   from behind it confuses the legs (a fresh analysis of `fire_hydrant_trunk_shift` is
   recognised as a lunge; older cached landmarks gave 3/3 reps with trunk_shift on rep 2);
   from the head end the body looks supine. `hip_hike` is not measured from an oblique view.
-* The ground truth JSON is already rounded (0.1 px, 1 mm, 0.01 deg); it is ~4.8 MB of the
-  folder's ~5.9 MB because every frame names its landmarks. Writing landmarks as positional
-  arrays would halve it but changes the format other tests read.
+* The ground truth JSON is rounded (0.1 px, 1 mm, 0.01 deg) and written compactly (names
+  once, one array per frame): about 0.2 MB per clip, less than half the former layout.
 """
 
 

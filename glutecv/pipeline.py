@@ -230,11 +230,12 @@ def write_outputs(target: Path, seq: PoseSequence, result: AnalysisResult,
     ``annotated.mp4``, when wanted, must be in place before this is called.
     """
     from glutecv.io.reps_csv import write_reps_csv
+    from glutecv.io.result_json import write_result_json
 
     if landmarks:
         seq.save_npz(target / LANDMARKS_FILE)
     write_reps_csv(target / REPS_FILE, result.reps)
-    result.save(target / RESULT_FILE)
+    write_result_json(target / RESULT_FILE, result)  # = result.save(), without a whole copy
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -226,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                         "report how often it finds the body")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("anny").setLevel(logging.WARNING)  # its cache-path notice: not news
     if args.check:
         for video in sorted(Path(args.out_dir).glob("*.mp4")):
             if args.only and video.stem not in args.only:

@@ -13,7 +13,7 @@ from report_helpers import bridge_result
 
 from glutecv.report.document import render
 from glutecv.report.load import Session
-from glutecv.results import Fault, Rep
+from glutecv.results import Fault, Rep, ThresholdLine
 
 floats = st.floats(allow_nan=True, allow_infinity=True, width=32)
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
@@ -40,7 +40,10 @@ def test_any_numbers_and_text_render_safely(reps: tuple[Rep, ...], series: list[
     result = replace(
         bridge_result(duration=1.0), reps=reps, warnings=(MARK + label,),
         series={"t_s": [i / 30 for i in range(n)], "angle_left_deg": series},
-        display={"angle_left_deg": MARK + label}, thresholds={MARK: math.nan, "angle_deg": 5.0})
+        display={"angle_left_deg": MARK + label}, thresholds={MARK: math.nan, "angle_deg": 5.0},
+        plot_thresholds={"angle_left_deg": (ThresholdLine(MARK + label, 5.0, "rep_start"),
+                                            ThresholdLine(MARK, math.nan),
+                                            ThresholdLine(label or "x", -3.0))})
     html = render([Session(MARK + label, Path("."), result, ())], Path("report.html"))
     assert MARK not in html
     assert html.count("<i>") == 0 and "&lt;i&gt;x&lt;/i&gt;" in html

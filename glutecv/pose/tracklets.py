@@ -12,6 +12,8 @@ when its own person is missed for a frame or two.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import numpy as np
 
 from glutecv.landmarks import Landmark
@@ -33,41 +35,77 @@ GATE_PER_MISSED_FRAME = 0.1
 LOST_AFTER = 15
 
 
-def body_scale(image: np.ndarray) -> float:
-    """Size of a body in pixels: its torso length (mid-shoulder to mid-hip).
+_JOINTS = np.asarray(BODY_JOINTS)
+_SHOULDERS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+_HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+
+
+def body_scales(images: np.ndarray) -> np.ndarray:
+    """Size in pixels of each of the (k, 33, >=2) bodies: the torso length (mid-shoulder to
+    mid-hip), at least 1.
 
     The torso keeps its length while the legs fold, so the size does not shrink in a squat the
-    way a bounding box does. Falls back to a third of the bounding-box diagonal.
+    way a bounding box does. Where the torso is shorter than half of a third of the box
+    diagonal (a body seen from above, or badly fitted), a third of that diagonal is used.
     """
-    shoulders = image[[Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], :2].mean(axis=0)
-    hips = image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=0)
-    torso = float(np.hypot(*(shoulders - hips)))
-    pts = image[BODY_JOINTS, :2]
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    box = float(np.hypot(*np.ptp(pts, axis=0))) / 3 if len(pts) >= 2 else 0.0
-    size = torso if np.isfinite(torso) and torso > 0.5 * box else box
-    return max(size, 1.0)
+    images = np.asarray(images, dtype=float)[..., :2]
+    torso = np.linalg.norm(images[:, _SHOULDERS].mean(axis=1) - images[:, _HIPS].mean(axis=1),
+                           axis=-1)
+    pts = images[:, _JOINTS]
+    finite = np.all(np.isfinite(pts), axis=-1, keepdims=True)
+    low = np.where(finite, pts, np.inf).min(axis=1)
+    high = np.where(finite, pts, -np.inf).max(axis=1)
+    with np.errstate(invalid="ignore"):
+        box = np.linalg.norm(high - low, axis=-1) / 3
+    box = np.where(finite.sum(axis=(1, 2)) >= 2, box, 0.0)
+    size = np.where(np.isfinite(torso) & (torso > 0.5 * box), torso, box)
+    return np.maximum(np.nan_to_num(size, nan=0.0), 1.0)
+
+
+def body_scale(image: np.ndarray) -> float:
+    """Size of one (33, 3) body in pixels (see :func:`body_scales`)."""
+    return float(body_scales(image[None])[0])
+
+
+def distance_matrix(a_images: np.ndarray, a_vis: np.ndarray, b_images: np.ndarray,
+                    b_vis: np.ndarray, a_scales: np.ndarray | None = None,
+                    b_scales: np.ndarray | None = None) -> np.ndarray:
+    """(m, k) mean distances of the main joints between m bodies and k bodies, in body sizes
+    (the mean of the two sizes); inf where two bodies have no joint to compare.
+
+    Only joints seen (visibility >= :data:`COMPARE_VISIBILITY`) in both count, unless fewer
+    than four are: then all main joints count.
+    """
+    a = np.asarray(a_images, dtype=float)[:, _JOINTS, :2]
+    b = np.asarray(b_images, dtype=float)[:, _JOINTS, :2]
+    step = np.linalg.norm(a[:, None] - b[None], axis=-1)  # (m, k, joints)
+    both = ((np.asarray(a_vis)[:, None, _JOINTS] >= COMPARE_VISIBILITY)
+            & (np.asarray(b_vis)[None, :, _JOINTS] >= COMPARE_VISIBILITY))
+    use = np.where(both.sum(axis=-1, keepdims=True) >= 4, both, True) & np.isfinite(step)
+    count = use.sum(axis=-1)
+    total = np.where(use, step, 0.0).sum(axis=-1)
+    sa = body_scales(a_images) if a_scales is None else a_scales
+    sb = body_scales(b_images) if b_scales is None else b_scales
+    scale = 0.5 * (sa[:, None] + sb[None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1) / scale, np.inf)
 
 
 def body_distance(a_image: np.ndarray, a_vis: np.ndarray, b_image: np.ndarray,
                   b_vis: np.ndarray) -> float:
     """Mean distance of the main joints of two bodies, in body sizes (inf if not comparable)."""
-    both = (a_vis[BODY_JOINTS] >= COMPARE_VISIBILITY) & (b_vis[BODY_JOINTS] >= COMPARE_VISIBILITY)
-    joints = np.asarray(BODY_JOINTS)[both] if both.sum() >= 4 else np.asarray(BODY_JOINTS)
-    step = np.linalg.norm(a_image[joints, :2] - b_image[joints, :2], axis=1)
-    step = step[np.isfinite(step)]
-    if step.size == 0:
-        return float("inf")
-    scale = 0.5 * (body_scale(a_image) + body_scale(b_image))
-    return float(step.mean() / scale)
+    return float(distance_matrix(a_image[None], a_vis[None], b_image[None], b_vis[None])[0, 0])
 
 
 def without_duplicates(images: list[np.ndarray], visibilities: list[np.ndarray]) -> list[int]:
     """Indices of the bodies to keep: of two that are the same person, the earlier one."""
+    if len(images) < 2:
+        return list(range(len(images)))
+    apart = distance_matrix(np.stack(images), np.stack(visibilities), np.stack(images),
+                            np.stack(visibilities))
     keep: list[int] = []
     for i in range(len(images)):
-        if all(body_distance(images[i], visibilities[i], images[k], visibilities[k]) >= SAME_BODY
-               for k in keep):
+        if all(apart[i, k] >= SAME_BODY for k in keep):
             keep.append(i)
     return keep
 
@@ -85,27 +123,40 @@ def link_tracks(images: list[list[np.ndarray]], visibilities: list[list[np.ndarr
     from scipy.optimize import linear_sum_assignment
 
     tracks: list[dict[int, int]] = []
-    last: list[tuple[int, np.ndarray, np.ndarray]] = []  # per track: frame, image, visibility
+    last_frame: list[int] = []  # per track: the frame it was last seen in, and that body
+    last_image: list[np.ndarray] = []
+    last_vis: list[np.ndarray] = []
+    last_scale: list[float] = []
+    live: list[int] = []  # tracks seen within lost_after frames
     for i, (bodies, vis) in enumerate(zip(images, visibilities, strict=True)):
-        live = [t for t, (f, _, _) in enumerate(last) if i - f <= lost_after]
+        live = [t for t in live if i - last_frame[t] <= lost_after]
         matched: set[int] = set()
-        if live and bodies:
-            cost = np.array([[body_distance(last[t][1], last[t][2], b, v)
-                              for b, v in zip(bodies, vis, strict=True)] for t in live])
-            gate = np.array([LINK_GATE + GATE_PER_MISSED_FRAME * (i - last[t][0] - 1)
-                             for t in live])[:, None]
-            big = 1e6
-            rows, cols = linear_sum_assignment(np.where(cost <= gate, cost, big))
+        if not bodies:
+            continue
+        stack, vstack = np.stack(bodies), np.stack(vis)
+        scales = body_scales(stack)
+        if live:
+            cost = distance_matrix(np.stack([last_image[t] for t in live]),
+                                   np.stack([last_vis[t] for t in live]), stack, vstack,
+                                   np.array([last_scale[t] for t in live]), scales)
+            gate = (LINK_GATE + GATE_PER_MISSED_FRAME
+                    * (i - np.array([last_frame[t] for t in live]) - 1))[:, None]
+            rows, cols = linear_sum_assignment(np.where(cost <= gate, cost, 1e6))
             for r, c in zip(rows, cols, strict=True):
                 if cost[r, c] <= gate[r, 0]:
                     t = live[r]
                     tracks[t][i] = int(c)
-                    last[t] = (i, bodies[c], vis[c])
+                    last_frame[t], last_image[t], last_vis[t] = i, bodies[c], vis[c]
+                    last_scale[t] = float(scales[c])
                     matched.add(int(c))
-        for c, (b, v) in enumerate(zip(bodies, vis, strict=True)):
+        for c in range(len(bodies)):
             if c not in matched:
+                live.append(len(tracks))
                 tracks.append({i: c})
-                last.append((i, b, v))
+                last_frame.append(i)
+                last_image.append(bodies[c])
+                last_vis.append(vis[c])
+                last_scale.append(float(scales[c]))
     return tracks
 
 
@@ -122,20 +173,23 @@ def stitch_tracks(tracks: list[dict[int, int]], images: list[list[np.ndarray]],
     def body(t: dict[int, int], i: int) -> tuple[np.ndarray, np.ndarray]:
         return images[i][t[i]], visibilities[i][t[i]]
 
+    starts = [min(t) for t in tracks]
+    ends = [max(t) for t in tracks]
+    by_start = sorted(range(len(tracks)), key=lambda k: starts[k])
+    start_keys = [starts[k] for k in by_start]
     links = []
     for a, ta in enumerate(tracks):
-        a_end = max(ta)
-        for b, tb in enumerate(tracks):
-            b_start = min(tb)
-            if a == b or not (a_end - max_overlap <= b_start <= a_end + lost_after):
-                continue
-            if b_start <= min(ta) or max(tb) <= a_end:
+        lo = bisect_left(start_keys, ends[a] - max_overlap)
+        hi = bisect_right(start_keys, ends[a] + lost_after)
+        for b in by_start[lo:hi]:
+            b_start = starts[b]
+            if a == b or b_start <= starts[a] or ends[b] <= ends[a]:
                 continue  # B must go on after A, not sit inside it
-            before = [i for i in ta if i < b_start]
-            if not before:
+            j = next((f for f in range(min(ends[a], b_start - 1), starts[a] - 1, -1) if f in ta),
+                     None)  # A's last frame before B starts
+            if j is None:
                 continue
-            j = max(before)
-            cost = body_distance(*body(ta, j), *body(tb, b_start))
+            cost = body_distance(*body(ta, j), *body(tracks[b], b_start))
             if cost <= LINK_GATE + GATE_PER_MISSED_FRAME * (b_start - j - 1):
                 links.append((cost, a, b))
     successor: dict[int, int] = {}

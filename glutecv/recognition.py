@@ -4,9 +4,11 @@ Two questions, answered from the landmarks of the whole clip:
 
 1. **How is the body placed?** Standing, supine, side-lying or quadruped, from
    :func:`glutecv.view.detect_view` (trunk angle, stacked hips, knees and wrists under the body),
-   with one correction: a body called supine whose legs stand upright under the hips for most
+   with two corrections: a body called supine whose legs stand upright under the hips for most
    of the clip (shanks pointing down, hips well above the ankles) is standing: its trunk was
-   cropped out of the frame or bent far forward at the bottom of a squat.
+   cropped out of the frame or bent far forward at the bottom of a squat; and a body called
+   standing whose shoulders stay nearly still in the picture while its hips move up and down
+   is lying on a support (a bridge or thrust filmed steeply from above the feet).
 2. **What moves, and how?**
 
    * standing: a *lunge* when the legs work apart (at the bottom of the movement one hip is far
@@ -81,6 +83,15 @@ THRUST_SHOULDER_RISE_RATIO = 0.45
 # higher in the picture: that is not a bench.
 THRUST_MIN_KNEE_FLEXION_DEG = 42.0
 
+# A standing body carries its shoulders with its hips: in the picture the shoulders travel at
+# least ~0.6 as far up and down as the hips in every real squat and lunge clip (0.79-2.1; a
+# side-leg raise 0.58). A body whose hips move while the shoulders stay nearly still (< 0.35)
+# pivots on a support, lying down: floor bridges and bench thrusts read 0.04-0.4 from the side,
+# and a thrust filmed steeply from above the feet, which the pose model reads as upright legs
+# under the hips, 0.12. Only judged when the hips move at least 10% of the trunk's length.
+STANDING_MIN_SHOULDER_TRAVEL = 0.35
+MIN_HIP_TRAVEL_TRUNKS = 0.1
+
 _POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
            L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
 
@@ -137,6 +148,31 @@ def upright_fraction(seq: PoseSequence, min_visibility: float = 0.2) -> float:
     if not seen.any():
         return 0.0
     return float(np.mean((votes[0] | votes[1])[seen]))
+
+
+def shoulder_travel(seq: PoseSequence) -> float:
+    """How far the shoulders move up and down in the picture compared with the hips (ratio of
+    their 5-95% ranges of image height), shot by shot, weighted by frames; NaN when the hips
+    hardly move (< ``MIN_HIP_TRAVEL_TRUNKS`` trunk lengths)."""
+    from glutecv.exercises._shots import find_cuts
+
+    p = visible_points(seq, _POINTS, 0.2)
+    sh = midpoint(p[L.LEFT_SHOULDER], p[L.RIGHT_SHOULDER])
+    hip = midpoint(p[L.LEFT_HIP], p[L.RIGHT_HIP])
+    trunk = segment_length(sh, hip)
+    bounds = [0, *find_cuts(seq), len(seq)]
+    ratios, weights = [], []
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        s_y, h_y = sh[a:b, 1], hip[a:b, 1]
+        ok = np.isfinite(s_y) & np.isfinite(h_y)
+        if ok.sum() < 10:
+            continue
+        h_range = float(np.subtract(*np.percentile(h_y[ok], [95, 5])))
+        if not h_range >= MIN_HIP_TRAVEL_TRUNKS * _med(trunk[a:b]):
+            continue
+        ratios.append(float(np.subtract(*np.percentile(s_y[ok], [95, 5]))) / h_range)
+        weights.append(int(ok.sum()))
+    return float(np.average(ratios, weights=weights)) if ratios else math.nan
 
 
 def lying_orientation(seq: PoseSequence) -> str:
@@ -260,10 +296,11 @@ def recognise(seq: PoseSequence) -> Recognition:
     view = detect_view(seq)
     orientation, o_conf = view.orientation, max(float(view.confidence), 0.3)
     up = upright_fraction(seq)
+    resting_shoulders = shoulder_travel(seq) < STANDING_MIN_SHOULDER_TRAVEL  # False if NaN
     # a cropped-off or far-bent trunk can make an upright body look lying on its back; a
     # quadruped seen from behind has its feet below the knees in the image too, so only that
     # "supine" (or an unknown) call is corrected
-    if up >= UPRIGHT_FRACTION and orientation in ("supine", "unknown"):
+    if up >= UPRIGHT_FRACTION and orientation in ("supine", "unknown") and not resting_shoulders:
         orientation, o_conf = "standing", up
     elif orientation in ("supine", "unknown") and lying_orientation(seq) == "quadruped":
         # on hands and knees filmed from behind the trunk foreshortens and can look supine
@@ -272,6 +309,10 @@ def recognise(seq: PoseSequence) -> Recognition:
         # "standing" from the image, but the legs never stand under the hips in the world
         # (e.g. a quadruped filmed from behind, its trunk foreshortened to look upright)
         orientation, o_conf = lying_orientation(seq), 1 - up
+    elif orientation == "standing" and resting_shoulders:
+        # the hips move but the shoulders rest: lying on a support, however upright the legs
+        # look (a camera steeply above the feet makes a thrust's legs read as standing)
+        orientation = lying_orientation(seq)
     elif orientation == "standing":
         o_conf = max(o_conf, up)
     if orientation == "standing":

@@ -8,7 +8,7 @@ from motions_more import clamshell, fire_hydrant, lunge, rep_plan, squat
 
 from glutecv import kinematics as km
 from glutecv.exercises import names
-from glutecv.recognition import Recognition, recognise
+from glutecv.recognition import Recognition, recognise, shoulder_travel
 
 
 def _bridge(view: str, bench: float = 0.0, free: str | None = None):
@@ -91,3 +91,24 @@ def test_foot_on_a_box_at_the_bottom_is_the_lunge_family():
     seq = _with_left_ankle_raised(squat(3, "side"), t, np.full(len(t), 0.4))
     guess = recognise(km.add_noise(seq, px=1.5, world_m=0.003, seed=1))
     assert guess.exercise == "lunge" and "higher" in guess.reason, guess.reason
+
+
+@pytest.mark.parametrize(("bench", "elevation"), [(0.0, 55.0), (0.0, 65.0), (0.4, 45.0),
+                                                  (0.4, 55.0)])
+def test_bridge_filmed_steeply_from_above_the_feet_is_not_standing(bench, elevation):
+    # from steeply above the feet the legs look upright under the hips (in the camera's axes,
+    # as the pose model reports them), but the shoulders rest while the hips move
+    t, reps = rep_plan(3)
+    pose, root, _ = km.bridge_pose(km.waveform(t, reps), bench_height=bench,
+                                   bottom_hip_height=0.15 if bench else 0.0)
+    seq = km.make_sequence(pose, t, "supine", "front", root=root, elevation_deg=elevation)
+    seq = km.add_noise(seq, px=1.5, world_m=0.003, seed=1)
+    assert shoulder_travel(seq) < 0.35
+    guess = recognise(seq)
+    assert guess.exercise in ("glute_bridge", "hip_thrust"), guess.reason
+
+
+@pytest.mark.parametrize("view", ["front", "side", "oblique"])
+def test_standing_exercises_carry_the_shoulders_with_the_hips(view):
+    assert shoulder_travel(squat(3, view)) > 1.0
+    assert shoulder_travel(lunge(3, "left", view)) > 1.0

@@ -155,10 +155,10 @@ def smooth_landmarks(seq: PoseSequence, landmarks: tuple[L, ...],
     zero-phase low-pass, at a third of the cost for a typical analyzer."""
     if len(seq) < 2:
         return seq
-    vis = np.nan_to_num(seq.visibility, nan=0.0)
-    image, world, new_vis = seq.image.copy(), seq.world.copy(), seq.visibility.copy()
+    # copy-on-write for landmarks on disk: only the smoothed columns take memory
+    image, world, new_vis = (seq.writable_copy(k) for k in ("image", "world", "visibility"))
     for lm in landmarks:
-        seen = vis[:, lm] >= config.min_visibility
+        seen = np.nan_to_num(seq.visibility[:, lm], nan=0.0) >= config.min_visibility
         for arr in (image, world):
             for c in range(3):
                 arr[:, lm, c] = smooth_track(seq.t_s, np.where(seen, arr[:, lm, c], np.nan),

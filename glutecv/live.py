@@ -74,9 +74,9 @@ class LiveSession:
         self._fps = 0.0
 
     def run(self) -> LiveSummary:
-        from glutecv.pose.extract import PoseBuffer
+        from glutecv.pose.store import LandmarkStore
 
-        self.poses = PoseBuffer()
+        self.poses = LandmarkStore()  # on disk: an hour-long session does not grow memory
         latencies: list[float] = []
         started = time.monotonic()
         try:
@@ -84,7 +84,7 @@ class LiveSession:
         except KeyboardInterrupt:
             reason = "interrupted"
         self.window.close()
-        return LiveSummary(self._result(), self.poses.n, time.monotonic() - started, reason,
+        return LiveSummary(self._result(), len(self.poses), time.monotonic() - started, reason,
                            latencies)
 
     def _loop(self, latencies: list[float]) -> str:
@@ -166,7 +166,7 @@ class LiveSession:
         from glutecv.pipeline import build_result
 
         analysis = self.exercise.finish()
-        if analysis is None or self.poses.n == 0:
+        if analysis is None or len(self.poses) == 0:
             return None
         meta = {"source": str(getattr(self.source, "name", "camera")),
                 "model": getattr(self.estimator, "model_name", None)}

@@ -79,6 +79,8 @@ def test_labels_name_their_joint() -> None:
     assert format_angle("L hip", math.nan) == "L hip --"
     assert format_angle("L hip", 171.6) == "L hip 172°"
     assert format_angle("R lift", -0.3) == "R lift 0°"
+    assert format_angle("hip lift %", 54.4) == "hip lift 54%"   # a percentage, not an angle
+    assert format_angle("hip lift %", math.nan) == "hip lift --"
 
 
 def test_angle_label_sits_beside_its_joint_and_others_go_in_the_panel() -> None:

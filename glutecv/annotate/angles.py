@@ -38,10 +38,14 @@ def joint_of_label(label: str) -> Landmark | None:
 
 
 def format_angle(label: str, value: float) -> str:
-    """``"L hip 172°"`` (degrees, rounded); ``--`` when the angle is unknown (NaN)."""
+    """``"L hip 172°"`` (degrees, rounded); ``--`` when the angle is unknown (NaN). A label
+    ending in ``%`` is a percentage, not an angle: ``"hip lift %"`` -> ``"hip lift 54%"``."""
+    unit = "°"
+    if label.endswith("%"):
+        label, unit = label[:-1].rstrip(), "%"
     if value is None or not math.isfinite(value):
         return f"{label} --"
-    return f"{label} {value:.0f}°".replace(" -0°", " 0°")
+    return f"{label} {value:.0f}{unit}".replace(f" -0{unit}", f" 0{unit}")
 
 
 class AnglesAnnotator:

@@ -186,7 +186,7 @@ class BridgeAnalyzer(SignalAnalyzer):
         return {"both": "hip_lift_pct" if self.along_body(view) else "hip_extension_deg"}
 
     def display_keys(self, view: ViewInfo) -> dict[str, str]:
-        keys = ({"hip_lift_pct": "hip lift", "knee_flexion_deg": "knee"} if self.along_body(view)
+        keys = ({"hip_lift_pct": "hip lift %", "knee_flexion_deg": "knee"} if self.along_body(view)
                 else {"hip_extension_deg": "hip line", "knee_flexion_deg": "knee"})
         if "knee_valgus" not in view.unsupported:   # front/back view: the knees' inward tilt
             keys.update({"knee_medial_tilt_left_deg": "L tilt",

@@ -160,7 +160,9 @@ def fill_gaps(t_s: np.ndarray, x: np.ndarray, max_gap_s: float) -> np.ndarray:
         return out
     for a, b in zip(idx[:-1], idx[1:], strict=True):
         if b - a > 1 and t[b] - t[a] <= max_gap_s:
-            out[a + 1:b] = np.interp(t[a + 1:b], [t[a], t[b]], [x[a], x[b]])
+            # weights, not a slope: (x[b] - x[a]) / dt overflows for huge garbage values
+            w = (t[a + 1:b] - t[a]) / (t[b] - t[a])
+            out[a + 1:b] = x[a] * (1.0 - w) + x[b] * w
     return out
 
 

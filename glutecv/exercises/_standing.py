@@ -77,8 +77,9 @@ def standing_signals(pts: Points, view: ViewInfo, min_thigh_shank_ratio: float,
 
 def foot_stance(pts: Points) -> dict[str, np.ndarray]:
     """Where the feet stand relative to each other: left ankle minus right ankle in the image,
-    x and y, in leg lengths (hip-knee + knee-ankle, image, median over the clip). Feet
-    together read about (0.2, 0); a split stance seen from the side about (0.8, 0)."""
+    x and y, in leg lengths (hip-knee + knee-ankle, image, median over the clip): from the
+    front it is the stance width, from the side the stride of a split stance. Used to tell
+    stepping into position from a rep (:func:`glutecv.exercises._shots.is_setup_step`)."""
     la, ra = pts[L.LEFT_ANKLE], pts[L.RIGHT_ANKLE]
     with np.errstate(invalid="ignore"):
         leg = np.fmax(segment_length(pts[L.LEFT_HIP], pts[L.LEFT_KNEE])

@@ -178,6 +178,7 @@ class ShotCountingMixin:
     count_leading_rep: bool = False
 
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:  # noqa: D102
+        from glutecv.exercises._standing import foot_stance
         from glutecv.exercises.common import Points, person_present
 
         me = self  # the SignalAnalyzer this is mixed into
@@ -185,15 +186,21 @@ class ShotCountingMixin:
         n = len(seq)
         bounds = [0, *find_cuts(seq), n]
         series: dict[str, np.ndarray] = {}
+        setup = getattr(me.config, "setup_step", None)  # analyzers that opt in (squat, lunge)
+        stance = np.full((n, 2), np.nan) if setup is not None else None
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             shot = smooth_landmarks(seq.slice(a, b), tuple(me.landmarks), me.filter_config())
             pts = Points.from_pose(shot, me.landmarks, me.min_visibility)
             for k, v in me.signals(pts, view).items():
                 series.setdefault(k, np.full(n, np.nan))[a:b] = np.asarray(v, float).reshape(-1)
+            if stance is not None:
+                stance[a:b] = foot_stance(pts)
         # As in SignalAnalyzer.analyze: frames where nobody was detected stay missing even
         # though smoothing bridged their landmarks, so no rep is made of them.
         seen = person_present(seq)
         series = {k: np.where(seen, v, np.nan) for k, v in series.items()}
+        if stance is not None:
+            stance[~seen] = np.nan
         t = np.asarray(seq.t_s, dtype=float)
         cfg = me.counter_config()
         phase = np.full(n, float(PHASE_UNKNOWN))
@@ -202,14 +209,11 @@ class ShotCountingMixin:
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 events, ph = count_shot(t[a:b], series[key][a:b], cfg, side,
                                         self.count_leading_rep)
-                setup = getattr(me.config, "setup_step", None)  # analyzers that opt in
-                if setup is not None and "stance_dx_leg" in series:
-                    stance = np.stack([series["stance_dx_leg"][a:b],
-                                       series["stance_dy_leg"][a:b]], axis=1)
-                    if is_setup_step(events, ph, t[a:b], stance, setup):
-                        e = events.pop(0)   # its frames were the walk into position: rest
-                        ph = ph.copy()
-                        ph[e.start:e.end + 1] = PHASE_REST
+                if (setup is not None and stance is not None
+                        and is_setup_step(events, ph, t[a:b], stance[a:b], setup)):
+                    e = events.pop(0)   # its frames were the walk into position: rest
+                    ph = ph.copy()
+                    ph[e.start:e.end + 1] = PHASE_REST
                 events = [_shift(e, a, t) for e in events]
                 active = np.isfinite(series[key][a:b])
                 cur = phase[a:b]

@@ -71,13 +71,12 @@ def standing_signals(pts: Points, view: ViewInfo, min_thigh_shank_ratio: float,
     hip = (pts[L.LEFT_HIP] + pts[L.RIGHT_HIP]) / 2
     knee = (pts[L.LEFT_KNEE] + pts[L.RIGHT_KNEE]) / 2
     out["hips_forward_deg"] = signed_line_deviation(sh, hip, knee, fwd)
-    out.update(foot_stance(pts))
     return out
 
 
-def foot_stance(pts: Points) -> dict[str, np.ndarray]:
-    """Where the feet stand relative to each other: left ankle minus right ankle in the image,
-    x and y, in leg lengths (hip-knee + knee-ankle, image, median over the clip): from the
+def foot_stance(pts: Points) -> np.ndarray:
+    """Where the feet stand relative to each other, (N, 2): left ankle minus right ankle in the
+    image, x and y, in leg lengths (hip-knee + knee-ankle, image, median over the clip): from the
     front it is the stance width, from the side the stride of a split stance. Used to tell
     stepping into position from a rep (:func:`glutecv.exercises._shots.is_setup_step`)."""
     la, ra = pts[L.LEFT_ANKLE], pts[L.RIGHT_ANKLE]
@@ -88,7 +87,7 @@ def foot_stance(pts: Points) -> dict[str, np.ndarray]:
                       + segment_length(pts[L.RIGHT_KNEE], ra))
         leg_m = float(np.nanmedian(leg)) if np.isfinite(leg).any() else np.nan
         d = (la - ra)[..., :2] / leg_m
-    return {"stance_dx_leg": d[..., 0], "stance_dy_leg": d[..., 1]}
+    return d
 
 
 def step_rise(pts: Points, knee_left: np.ndarray, knee_right: np.ndarray,

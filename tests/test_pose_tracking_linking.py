@@ -146,3 +146,23 @@ def test_no_second_look_around_a_degenerate_body() -> None:
     dot = np.full((33, 3), 100.0)
     chosen = [None, pose(dot, 1), None]
     assert gap_windows(chosen, reach=8, width=W, height=H) == []
+
+
+def test_one_person_whose_fit_flips_back_and_forth_stays_one_track() -> None:
+    """Alone in the picture, the squatter's fit flips for frames 20-31 between her real pose
+    and one with the arms raised (0.7 body sizes away): the two tracks this makes take turns,
+    share no frame, and nobody else is there, so they are one person: she is followed in
+    every frame. With the coach also in view, the flipped frames are not joined."""
+    n = 45
+    raised = np.zeros((33, 3))
+    raised[11:23, 1] = -350.0  # shoulders, arms and hands 350 px higher
+
+    def squatter(i: int) -> np.ndarray:
+        return _squatter(i) + (raised if 20 <= i < 32 and i % 2 else 0.0)
+
+    alone = [[pose(squatter(i), i)] for i in range(n)]
+    _, sel = select_person(alone, W, H)
+    assert sel.chosen_frames == n
+    with_coach = [[pose(squatter(i), i), pose(_coach(i), i)] for i in range(n)]
+    _, sel = select_person(with_coach, W, H)
+    assert sel.chosen_frames == n - 6  # the six raised-arm frames are left out

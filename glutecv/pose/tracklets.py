@@ -31,6 +31,10 @@ SAME_BODY = 0.25
 LINK_GATE = 0.5
 #: ... plus this much per further frame the track went unseen (the person kept moving).
 GATE_PER_MISSED_FRAME = 0.1
+#: Largest whole-body jump (in body sizes) across which a track that ends is continued by one
+#: that starts right there (a badly fitted frame, a jerky stretch of video). Looser than the
+#: link gate: a track only ends when no live track took its body, so nobody else is nearer.
+STITCH_GATE = 1.5
 #: A track that has not been seen for more frames than this is ended.
 LOST_AFTER = 15
 
@@ -166,31 +170,38 @@ def stitch_tracks(tracks: list[dict[int, int]], images: list[list[np.ndarray]],
     """Join tracks that are one person split in two (a frame where the model fitted them badly).
 
     Track B continues track A when B starts at most ``lost_after`` frames after A's last frame
-    (or overlaps A's end by up to ``max_overlap`` frames, where A's bodies are kept) and B's
-    first body is within the link gate of A's last body before B starts. The closest pairs are
-    joined first, each track continuing at most one and continued by at most one.
+    and B's first body is within :data:`STITCH_GATE` of A's last body before B starts. B may
+    also start before A ends: by up to ``max_overlap`` frames (A's bodies are kept there), or
+    by up to ``lost_after`` frames when only one body was found in each of the shared frames
+    (one person whose fit flips between two poses, taken in turns by the two tracks). The
+    closest pairs are joined first, each track continuing at most one and continued by at most
+    one.
     """
     def body(t: dict[int, int], i: int) -> tuple[np.ndarray, np.ndarray]:
         return images[i][t[i]], visibilities[i][t[i]]
 
+    tracks = _absorb_flips(tracks, images, visibilities, lost_after)
     starts = [min(t) for t in tracks]
     ends = [max(t) for t in tracks]
     by_start = sorted(range(len(tracks)), key=lambda k: starts[k])
     start_keys = [starts[k] for k in by_start]
     links = []
     for a, ta in enumerate(tracks):
-        lo = bisect_left(start_keys, ends[a] - max_overlap)
+        lo = bisect_left(start_keys, ends[a] - lost_after)
         hi = bisect_right(start_keys, ends[a] + lost_after)
         for b in by_start[lo:hi]:
             b_start = starts[b]
             if a == b or b_start <= starts[a] or ends[b] <= ends[a]:
                 continue  # B must go on after A, not sit inside it
+            if ends[a] - b_start >= max_overlap and any(
+                    len(images[f]) > 1 for f in range(b_start, ends[a] + 1)):
+                continue  # a long overlap is one person only if nobody else was there
             j = next((f for f in range(min(ends[a], b_start - 1), starts[a] - 1, -1) if f in ta),
                      None)  # A's last frame before B starts
             if j is None:
                 continue
             cost = body_distance(*body(ta, j), *body(tracks[b], b_start))
-            if cost <= LINK_GATE + GATE_PER_MISSED_FRAME * (b_start - j - 1):
+            if cost <= STITCH_GATE + GATE_PER_MISSED_FRAME * (b_start - j - 1):
                 links.append((cost, a, b))
     successor: dict[int, int] = {}
     predecessor: dict[int, int] = {}
@@ -210,6 +221,37 @@ def stitch_tracks(tracks: list[dict[int, int]], images: list[list[np.ndarray]],
             t = successor.get(t)
         joined.append(merged)
     return joined
+
+
+def _absorb_flips(tracks: list[dict[int, int]], images: list[list[np.ndarray]],
+                  visibilities: list[list[np.ndarray]], lost_after: int
+                  ) -> list[dict[int, int]]:
+    """Merge into a longer track the short tracks (at most ``lost_after`` frames) that lie
+    within its span, in frames where nobody else was found, and start within
+    :data:`STITCH_GATE` of it: one person whose fit flipped between two poses for a while."""
+    tracks = [dict(t) for t in tracks]
+    long_ones = [k for k, t in enumerate(tracks) if len(t) > lost_after]
+    absorbed: set[int] = set()
+    for b, tb in enumerate(tracks):
+        if len(tb) > lost_after:
+            continue
+        first, last = min(tb), max(tb)
+        if any(len(images[f]) > 1 for f in range(first, last + 1)):
+            continue
+        for a in long_ones:
+            ta = tracks[a]
+            if not min(ta) < first <= last < max(ta):
+                continue
+            j = next((f for f in range(first - 1, min(ta) - 1, -1) if f in ta), None)
+            if j is None:
+                continue
+            cost = body_distance(images[j][ta[j]], visibilities[j][ta[j]],
+                                 images[first][tb[first]], visibilities[first][tb[first]])
+            if cost <= STITCH_GATE + GATE_PER_MISSED_FRAME * (first - j - 1):
+                ta.update(tb)
+                absorbed.add(b)
+                break
+    return [t for k, t in enumerate(tracks) if k not in absorbed]
 
 
 def _chain_root(track: int, successor: dict[int, int]) -> int:

@@ -246,9 +246,12 @@ def release(seq: PoseSequence) -> None:
     file; reading them again faults them back in). A no-op for an in-memory sequence. Only
     the read-only maps are released, never a :func:`copy_on_write` copy (its changes live
     only in memory)."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)  # not on every platform
+    if advice is None:
+        return
     seen: set[int] = set()
     for name, _ in FIELDS:
         mm = _mapping(getattr(seq, name))
         if mm is not None and id(mm) not in seen and not mm.closed:
             seen.add(id(mm))
-            mm.madvise(mmap.MADV_DONTNEED)
+            mm.madvise(advice)

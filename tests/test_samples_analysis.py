@@ -32,7 +32,7 @@ NOT_DETECTABLE: dict[tuple[str, str], str] = {
 #: clips analysed with the exercise named (not recognised yet), and why
 GIVEN: dict[str, tuple[str, str]] = {
     "hip_thrust_valgus": ("hip_thrust", "seen from the feet, BlazePose's 3D landmarks describe "
-                          "a standing body and recognition says squat"),
+                          "an upright body; recognition says glute_bridge (same family)"),
 }
 
 #: the clips analysed here (the two-person clip is covered by tests/test_reliability_people.py)

@@ -38,8 +38,8 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("hip_thrust_clean", "hip_thrust", 3, "side", 11),
     Sample("hip_thrust_lumbar", "hip_thrust", 3, "side", 12,
            ("lumbar_extension:12@3",), background="gym"),
-    # seen from the feet end (the view that shows valgus); recognised as a squat so far: the
-    # test and the README analyse it with --exercise hip_thrust
+    # seen from the feet end (the view that shows valgus); recognised as a glute bridge so
+    # far: the test and the README analyse it with --exercise hip_thrust
     Sample("hip_thrust_valgus", "hip_thrust", 3, "front", 13, ("knee_valgus:20@2,3",),
            background="clinic"),
     Sample("single_leg_glute_bridge_clean", "single_leg_glute_bridge", 3, "side", 21),
@@ -153,11 +153,12 @@ Measured 2026-11-25; checked by `tests/test_samples_analysis.py` (slow).
 | `squat_valgus` | yes | 3/3 | knee_valgus on reps 2, 3 only (FPPA read ~25 vs 15 deg) |
 | `clamshell_pelvis_rotation` | yes | 3/3 | pelvis_rotation on reps 2 and 3 |
 | `hip_thrust_lumbar` | yes | 3/3 | lumbar_extension on rep 3 only (line +23 vs 15 deg) |
-| `hip_thrust_valgus` | no (squat) | 3/3 (a) | knee_valgus on reps 2, 3 only (a) (tilt ~15 vs 10) |
-| clean clips (not fire hydrant) | yes | exact | none |
+| `hip_thrust_valgus` | glute_bridge | 3/3 | knee_valgus on reps 2, 3 only (tilt ~15 vs 10) (a) |
+| `fire_hydrant_trunk_shift` | yes | 3/3 | trunk_shift on rep 2 only; hip_hike (rep 3) not flagged |
+| clean clips | yes | exact | none |
 | other faulty clips | see below | | injected faults not flagged |
 
-(a) with `--exercise hip_thrust`; the knee tilt reads ~5 deg on the clean rep.
+(a) the same with `--exercise hip_thrust`; the knee tilt reads ~5 deg on the clean rep.
 
 `squat_valgus` injects 30 deg because BlazePose reads large 2D valgus 5-11 deg low.
 
@@ -169,18 +170,17 @@ side view; the rendered 12 deg arch reads +23 deg.
 
 Not yet shown (honestly, not faked):
 
-* hip thrust `knee_valgus` with `--exercise auto`: valgus is measured only from the feet or
-  head end, and `hip_thrust_valgus` (seen from the feet, 45 deg above) is recognised as a
-  squat: seen along the body, BlazePose's 3D landmarks describe a standing person. Named
-  with `--exercise hip_thrust` it is counted on the hips' lift in the image and valgus is
-  flagged on exactly the injected reps. From the side or oblique view valgus is "not
-  measured".
+* hip thrust `knee_valgus` is measured only from the feet or head end, and
+  `hip_thrust_valgus` (seen from the feet, 45 deg above) is recognised as a glute bridge
+  (the bridge family, not the thrust: seen along the body, BlazePose's 3D landmarks describe
+  an upright body with straight knees). Either way it is counted on the hips' lift in the
+  image and valgus is flagged on exactly the injected reps. From the side or oblique view
+  valgus is "not measured".
 * single-leg bridge `pelvic_drop`: from the oblique view BlazePose reads ~5 of the 12 deg
   drop; from the feet end the clip is recognised as a squat.
-* fire hydrant: from the oblique view BlazePose reads the 47 deg lift as ~8 deg (0 reps);
-  from behind it confuses the legs (a fresh analysis of `fire_hydrant_trunk_shift` is
-  recognised as a lunge; older cached landmarks gave 3/3 reps with trunk_shift on rep 2);
-  from the head end the body looks supine. `hip_hike` is not measured from an oblique view.
+* fire hydrant `hip_hike`: BlazePose's hip landmark rises with the thigh on every rep, so
+  the 12 deg hike of rep 3 is not told apart from a clean lift; from an oblique view hip
+  hike is "not measured".
 * The ground truth JSON is rounded (0.1 px, 1 mm, 0.01 deg) and written compactly (names
   once, one array per frame): about 0.2 MB per clip, less than half the former layout.
 """

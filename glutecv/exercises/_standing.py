@@ -109,7 +109,7 @@ def step_rise(pts: Points, knee_left: np.ndarray, knee_right: np.ndarray,
         leg = (segment_length(pts[L.LEFT_HIP], pts[L.LEFT_KNEE])
                + segment_length(pts[L.LEFT_KNEE], pts[L.LEFT_ANKLE]))
         lowest = np.fmax(ank_l, ank_r)
-        if not np.isfinite(lowest).any():
+        if not np.isfinite(lowest).any() or not np.isfinite(leg).any():
             return None
         floor = float(np.nanpercentile(lowest, 95))
         leg_m = float(np.nanmedian(leg))

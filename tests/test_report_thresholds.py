@@ -134,3 +134,28 @@ def test_plot_thresholds_round_trip_validate_and_old_files_load(clamshell_result
     (tmp_path / "bad.json").write_text(json.dumps(raw))
     with pytest.raises(Exception, match="malformed result file"):
         AnalysisResult.load(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_squat_and_lunge_declare_depth_and_valgus_where_the_view_judges_them(view):
+    """Depth is judged from the side (foreshortened from the front), valgus from the front."""
+    from motions_more import lunge, squat
+
+    seq = squat(3, view)
+    res = build_result(seq, get_analyzer("squat").analyze(seq))
+    assert len(res.reps) == 3
+    sides = ("left", "right")
+    valgus = {f"fppa_{s}_deg": (ThresholdLine("valgus", 15.0),) for s in sides}
+    depth = {f"knee_flexion_{s}_deg": (ThresholdLine("half-squat depth", 70.0),) for s in sides}
+    assert res.plot_thresholds == (valgus if view == "front" else depth)
+    charts = charts_by_title(res)
+    if view == "side":
+        knee = charts["Knee flexion (°)"]
+        assert "Half squat depth 70°" in knee and len(full_width_lines(knee)) == 1
+    else:
+        fppa = charts["Fppa (°)"] if "Fppa (°)" in charts else charts["FPPA (°)"]
+        assert "Valgus 15°" in fppa and len(full_width_lines(fppa)) == 1
+
+    seq = lunge(3, "left", view)
+    res = build_result(seq, get_analyzer("lunge").analyze(seq))
+    assert res.plot_thresholds == (valgus if view == "front" else {})

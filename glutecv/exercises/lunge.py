@@ -25,7 +25,7 @@ import numpy as np
 
 from glutecv.exercises._shots import SetupStepConfig, ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals, step_rise
-from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.exercises.common import PlotLine, Points, RepWindow, SignalAnalyzer, fault, plot_line
 from glutecv.exercises.squat import lockout_fault, valgus_faults
 from glutecv.filters import BatchFilterConfig
 from glutecv.reps import RepCounterConfig, RepEvent
@@ -115,6 +115,12 @@ class LungeAnalyzer(ShotCountingMixin, SignalAnalyzer):
         if "knee_valgus" not in view.unsupported:
             keys.update({"fppa_left_deg": "L FPPA", "fppa_right_deg": "R FPPA"})
         return keys
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """The valgus limit on each knee's FPPA. No depth line: the front-knee depth limit
+        does not apply to step-ups (judged on the hip rise), and a set may mix both."""
+        c: LungeConfig = self.config
+        return [plot_line("fppa_{side}_deg", "valgus", c.max_fppa_deg, fault="knee_valgus")]
 
     def front_side(self, event: RepEvent, series: dict[str, np.ndarray]) -> str:
         """The working leg: the user's choice, else the more flexed hip at the bottom (on a

@@ -23,7 +23,7 @@ import numpy as np
 
 from glutecv.exercises._shots import SetupStepConfig, ShotCountingMixin, measured
 from glutecv.exercises._standing import STANDING_LANDMARKS, standing_signals
-from glutecv.exercises.common import Points, RepWindow, SignalAnalyzer, fault
+from glutecv.exercises.common import PlotLine, Points, RepWindow, SignalAnalyzer, fault, plot_line
 from glutecv.reps import RepCounterConfig
 from glutecv.results import Fault, ViewInfo
 from glutecv.view import METRIC_VIEWS
@@ -103,6 +103,14 @@ class SquatAnalyzer(ShotCountingMixin, SignalAnalyzer):
         if "knee_valgus" not in view.unsupported:
             keys.update({"fppa_left_deg": "L FPPA", "fppa_right_deg": "R FPPA"})
         return keys
+
+    def threshold_lines(self, view: ViewInfo) -> list[PlotLine]:
+        """Half-squat depth on each knee's flexion (the rep is judged on the two knees' mean)
+        and the valgus limit on each knee's FPPA; both are limits on the value itself."""
+        c: SquatConfig = self.config
+        return [plot_line("knee_flexion_{side}_deg", "half-squat depth",
+                          c.min_depth_knee_flexion_deg, fault="incomplete_rom"),
+                plot_line("fppa_{side}_deg", "valgus", c.max_fppa_deg, fault="knee_valgus")]
 
     def judge_rep(self, rep: RepWindow) -> tuple[dict[str, float], list[Fault]]:
         cfg: SquatConfig = self.config

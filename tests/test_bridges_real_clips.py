@@ -9,63 +9,36 @@ prove the whole pipeline (about 2 minutes for these 15 clips on 2 cores).
 
 from __future__ import annotations
 
-import csv
+import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
 from glutecv.exercises import get_analyzer
-from glutecv.pose.types import PoseSequence
 
-REPO = Path(__file__).resolve().parents[1]
-LABELS = REPO.parent / "shared" / "clips" / "labels.csv"
-CACHE = REPO / "benchmarks" / "cache" / "landmarks"
+sys.path.insert(0, str(Path(__file__).parent))
+from real_clip_helpers import LABELS, cached_landmarks, counted_reps, label_rows  # noqa: E402
+
 EXERCISES = ("glute_bridge", "hip_thrust", "single_leg_glute_bridge")
 
 
-def _landmarks(exercise: str, stem: str) -> PoseSequence:
-    """The clip's cached landmarks, extracted with the full model first if not cached yet."""
-    npz = CACHE / exercise / f"{stem}.npz"
-    if not npz.is_file():
-        from glutecv.pose.extract import extract_sequence
-
-        clips = LABELS.parent
-        video = next((clips / exercise).glob(f"{stem}.*"), None)
-        if video is None:
-            pytest.skip(f"clip {exercise}/{stem} not found in {clips}")
-        with open(LABELS, encoding="utf-8") as fh:
-            people = {r["file"]: r["people_count"] for r in csv.DictReader(fh)}
-        rel = f"{exercise}/{video.name}"
-        num_poses = 2 if people.get(rel, "1").strip() == "2" else 1
-        extract_sequence(video, "full", num_poses=num_poses).save_npz(npz)
-    return PoseSequence.load_npz(npz)
-
-
 def _cases() -> list[tuple[str, str, int]]:
-    if not LABELS.is_file():
-        return []
-    with open(LABELS, encoding="utf-8") as fh:
-        return [(r["exercise"], Path(r["file"]).stem, int(r["reps_by_eye"]))
-                for r in csv.DictReader(fh)
-                if r["exercise"] in EXERCISES and r["reps_by_eye"].isdigit()]
+    return [(r["exercise"], Path(r["file"]).stem, int(r["reps_by_eye"])) for r in label_rows()
+            if r["exercise"] in EXERCISES and r["reps_by_eye"].isdigit()]
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not LABELS.is_file(), reason="../shared/clips/labels.csv not found")
 @pytest.mark.parametrize("exercise,stem,reps", _cases())
 def test_real_clip_rep_count(exercise, stem, reps):
-    seq = _landmarks(exercise, stem)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        res = get_analyzer(exercise).analyze(seq)
-    assert len(res.reps) == reps
+    assert counted_reps(exercise, stem) == reps
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not LABELS.is_file(), reason="../shared/clips/labels.csv not found")
 def test_labelled_lumbar_driven_bridge_is_flagged():
-    seq = _landmarks("glute_bridge", "powerpwa_douyin_tutorial")
+    seq = cached_landmarks("glute_bridge", "powerpwa_douyin_tutorial")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         res = get_analyzer("glute_bridge").analyze(seq)

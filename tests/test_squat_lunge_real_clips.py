@@ -8,17 +8,13 @@ a clip missing from the cache is run through the full model here and cached the 
 
 from __future__ import annotations
 
-import warnings
+import sys
 from pathlib import Path
 
 import pytest
 
-from glutecv.exercises import get_analyzer
-from glutecv.pose.types import PoseSequence
-
-REPO = Path(__file__).resolve().parents[1]
-CLIPS = REPO.parent / "shared" / "clips"
-CACHE = REPO / "benchmarks" / "cache" / "landmarks"
+sys.path.insert(0, str(Path(__file__).parent))
+from real_clip_helpers import LABELS, counted_reps  # noqa: E402
 
 CASES = [
     # opens at the bottom of a squat and stands up within 0.3 s: the first frames must not be
@@ -35,26 +31,8 @@ CASES = [
 ]
 
 
-def _landmarks(exercise: str, stem: str) -> PoseSequence:
-    npz = CACHE / exercise / f"{stem}.npz"
-    if not npz.is_file():
-        video = next((CLIPS / exercise).glob(f"{stem}.*"), None)
-        if video is None:
-            pytest.skip(f"clip {exercise}/{stem} not found in {CLIPS}")
-        from glutecv.pose.extract import extract_sequence
-
-        npz.parent.mkdir(parents=True, exist_ok=True)
-        extract_sequence(video, "full").save_npz(npz)
-    return PoseSequence.load_npz(npz)
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not (CLIPS / "labels.csv").is_file(),
-                    reason="../shared/clips/labels.csv not found")
+@pytest.mark.skipif(not LABELS.is_file(), reason="../shared/clips/labels.csv not found")
 @pytest.mark.parametrize("exercise,stem,reps", CASES)
 def test_real_clip_count(exercise, stem, reps):
-    seq = _landmarks(exercise, stem)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        res = get_analyzer(exercise).analyze(seq)
-    assert len(res.reps) == reps
+    assert counted_reps(exercise, stem) == reps

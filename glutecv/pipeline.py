@@ -140,12 +140,14 @@ def analyze_path(
                else extract_pose(path, model, progress=progress, num_poses=num_poses))
     timings = timings if timings is not None else {}
     timings["pose_s"] = time.perf_counter() - started
+    _return_free_memory()  # the pose model's buffers, freed but still held by the allocator
 
     t0 = time.perf_counter()
     result = analyze_sequence(seq, exercise, source=str(path),
                               model=None if is_npz else _model_label(model))
     timings["analysis_s"] = time.perf_counter() - t0
     release(seq)  # what the analysis read of the landmarks is file cache, not our memory
+    _return_free_memory()
     log.debug("%s: %s, %d reps", path.name, result.exercise, len(result.reps))
 
     if target is not None:
@@ -260,6 +262,16 @@ def recognise(seq: PoseSequence) -> tuple[str, float]:
     if isinstance(guess, tuple):
         return str(guess[0]), float(guess[1])
     return str(guess.exercise), float(guess.confidence)
+
+
+def _return_free_memory() -> None:
+    """Give memory freed by a finished stage back to the system (glibc keeps freed heap
+    memory by default, so a later, smaller stage would still show the earlier one's peak)."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _model_label(model: str) -> str:

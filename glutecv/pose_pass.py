@@ -148,9 +148,10 @@ def _finish(seq: PoseSequence, path: Path) -> PoseSequence:
                         for a, b in meta["video"].get("gaps_s", [])]
     people = meta.get("people", {})
     if people.get("max_seen", 0) > 1:
+        reason = people.get("selection", {}).get("reason")
         meta["warnings"].append(
             f"more than one person in view ({people.get('multi_person_frames', 0)} frames); "
-            "followed the one who moves most, throughout the clip")
+            + (reason or "followed the one who moves most, throughout the clip"))
     return seq
 
 

@@ -111,7 +111,9 @@ def _assert_followed_consistently(seq, max_jump: float = 0.1) -> None:  # noqa: 
 
 
 def _two_people_warning(result: dict) -> None:
-    assert any("more than one person" in w for w in result["warnings"]), result["warnings"]
+    """result.json says a second person was in view, and whom it followed and why."""
+    said = [w for w in result["warnings"] if "more than one person" in w]
+    assert said and "followed the person who moves most" in said[0], result["warnings"]
 
 
 @pytest.mark.slow

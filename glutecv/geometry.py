@@ -43,14 +43,16 @@ def visible_points(
     non-finite coordinate makes the whole point NaN.
     """
     full = pose.image if space == "image" else pose.world
-    vis = np.nan_to_num(np.asarray(pose.visibility, dtype=float), nan=0.0, posinf=0.0,
-                        neginf=0.0)
     out: dict[Landmark, np.ndarray] = {}
     for lm in landmarks:
+        # one landmark's columns at a time: no whole-clip (N, 33) copy of the visibility,
+        # and for landmarks on disk (landmark-major) only these columns are read
+        vis = np.nan_to_num(np.asarray(pose.visibility[..., int(lm)], dtype=float), nan=0.0,
+                            posinf=0.0, neginf=0.0)
         whole = np.asarray(full[..., int(lm), :], dtype=float)
         p = np.array(whole[..., :2] if space == "image" else whole, dtype=float)
         # a landmark with any non-finite coordinate (even the unused image z) is malformed
-        bad = (vis[..., int(lm)] < min_visibility) | ~np.all(np.isfinite(whole), axis=-1)
+        bad = (vis < min_visibility) | ~np.all(np.isfinite(whole), axis=-1)
         p[bad] = np.nan
         out[Landmark(lm)] = p
     return out

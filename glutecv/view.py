@@ -164,8 +164,10 @@ def facing_side(seq: PoseSequence, min_visibility: float = 0.3) -> str | None:
     diff = z[:, list(lefts)] - z[:, list(rights)]
     with np.errstate(invalid="ignore"):
         dz = _nanmedian(np.nansum(diff, axis=1) / np.isfinite(diff).sum(axis=1))
-    vis = np.nan_to_num(seq.visibility)
-    dv = float(np.mean(vis[:, list(lefts)] - vis[:, list(rights)])) if len(seq) else 0.0
+    # only the eight columns used (not a whole-clip copy of every landmark's visibility)
+    vis_l = np.nan_to_num(seq.visibility[:, list(lefts)])
+    vis_r = np.nan_to_num(seq.visibility[:, list(rights)])
+    dv = float(np.mean(vis_l - vis_r)) if len(seq) else 0.0
     score = (-dz / 0.05 if np.isfinite(dz) else 0.0) + dv / 0.05  # + = left nearer
     if abs(score) < 0.5:
         return None

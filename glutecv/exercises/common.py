@@ -43,6 +43,7 @@ from glutecv.exercises.base import Analyzer, ExerciseAnalysis, LiveAnalyzer
 from glutecv.filters import BatchFilterConfig, smooth_sequence
 from glutecv.geometry import visible_points
 from glutecv.landmarks import Landmark, side_landmark
+from glutecv.pose.store import release
 from glutecv.pose.types import PoseFrame, PoseSequence
 from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
 from glutecv.results import FAULT_CODES, Fault, Rep, ThresholdLine, ViewInfo
@@ -125,7 +126,22 @@ def person_present(pose: PoseSequence | PoseFrame) -> np.ndarray | bool:
     has all its image coordinates finite. Frames failing this are "nobody": an analyzer's
     series are missing there, so no rep is made of them."""
     image = np.asarray(pose.image, dtype=float)
-    return np.asarray(pose.detected) & np.isfinite(image).all(axis=-1).any(axis=-1)
+    if image.ndim < 3:  # one frame
+        return np.asarray(pose.detected) & np.isfinite(image).all(axis=-1).any(axis=-1)
+    # A clip: one landmark at a time, the hip first, each only for the frames not settled
+    # yet. Nearly every detected frame is settled by its hip, so a long clip on disk reads
+    # ~3 columns instead of all 99, and no whole-clip (N, 33, 3) temporary is made.
+    present = np.zeros(len(image), dtype=bool)
+    todo = np.flatnonzero(np.asarray(pose.detected))
+    order = (Landmark.LEFT_HIP, *(lm for lm in Landmark if lm != Landmark.LEFT_HIP))
+    for lm in order:
+        if todo.size == 0:
+            break
+        rows = image[:, int(lm), :] if todo.size == len(image) else image[todo, int(lm), :]
+        ok = np.isfinite(rows).all(axis=-1)
+        present[todo[ok]] = True
+        todo = todo[~ok]
+    return present
 
 
 def fault(code: str, value: float, threshold: float, unit: str, message: str) -> Fault:
@@ -322,8 +338,11 @@ class SignalAnalyzer(Analyzer):
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:
         """Batch analysis: smooth, signals, count per side, judge each rep."""
         view = self.detect_view(seq)
+        release(seq)  # landmarks on disk: drop the pages each stage read (a no-op in memory)
         smoothed = smooth_sequence(seq, self.filter_config(), self.landmarks)
         pts = Points.from_pose(smoothed, self.landmarks, self.min_visibility)
+        del smoothed  # its smoothed columns (copy-on-write memory) are no longer needed
+        release(seq)
         # Frames where nobody was detected stay missing even though smoothing bridged their
         # landmarks: a rep is never made of frames with nobody in them (live does the same).
         seen = person_present(seq)

@@ -4,9 +4,10 @@ Frames where nobody is found stay in the sequence as NaN rows, so row ``i`` is a
 ``i``-th decoded frame and its time is the container's own. The sequence's ``meta`` says where
 it came from: source file, model name and sha256, glutecv version, and the video's facts.
 
-With ``num_poses > 1`` every body of every frame is kept until the end of the clip, the person
-doing the exercise is chosen over the whole clip (:func:`glutecv.pose.tracking.select_person`),
-and frames where that person was missed get a second look (:mod:`glutecv.pose.refill`);
+With ``num_poses > 1`` every body of every frame is kept (on disk, linked into tracks as it
+comes: :mod:`glutecv.pose.candidates`) until the end of the clip, the person doing the exercise
+is chosen over the whole clip (:func:`glutecv.pose.tracking.select_person`), and frames
+where that person was missed get a second look (:mod:`glutecv.pose.refill`);
 ``meta["people"]["selection"]`` records who was followed and why.
 """
 
@@ -23,9 +24,10 @@ import numpy as np
 
 from glutecv.io.video import VideoSource
 from glutecv.landmarks import NUM_LANDMARKS
+from glutecv.pose.candidates import CandidateBodies
 from glutecv.pose.estimator import PoseEstimator
-from glutecv.pose.refill import body_box, refill_gaps
-from glutecv.pose.tracking import select_person
+from glutecv.pose.refill import refill_gaps
+from glutecv.pose.store import LandmarkStore
 from glutecv.pose.tracklets import without_duplicates
 from glutecv.pose.types import PoseFrame, PoseSequence
 
@@ -51,34 +53,18 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
             PoseEstimator(model, num_poses=num_poses) as estimator, \
             (PoseEstimator(model) if num_poses > 1 else nullcontext()) as follower:
         total = source.frame_count if max_frames is None else min(max_frames, source.frame_count)
-        buffer = PoseBuffer(total + 16)
-        candidates: list[list[PoseFrame]] = []  # every body per frame (num_poses > 1 only)
-        for frame in source:
-            if num_poses == 1:
-                buffer.append(estimator.estimate(frame))
-            else:
-                candidates.append(frame_candidates(follower.detect_all(frame),
-                                                   estimator.detect_all(frame)))
-                buffer.append(PoseFrame.missing(frame.t_s, frame.index))
-            if progress is not None:
-                progress(buffer.n, max(total, buffer.n))
-        meta = sequence_meta(path, source, estimator)
         if num_poses > 1:
-            chosen, selection = select_person(candidates, source.width, source.height)
-            others = {i: [body_box(b) for b in bodies]  # everyone where the person was missed
-                      for i, bodies in enumerate(candidates) if chosen[i] is None and bodies}
-            del candidates  # only the followed person's bodies are needed from here on
-            refilled = refill_gaps(path, model, chosen, others, source.width, source.height,
-                                   source.fps, {"start_s": start_s, "end_s": end_s,
-                                                "max_frames": max_frames})
-            selection = replace(selection, refilled_frames=refilled)
-            meta["people"]["selection"] = selection.to_dict()
-            log.info("%s: %s", path.name, selection.reason)
-            for i, pose in enumerate(chosen):
-                # a second-look body belongs to row i only if it is the same decoded frame
-                if pose is not None and abs(pose.t_s - buffer.time_at(i)) < 1e-6:
-                    buffer.put(i, pose)
-        sequence = buffer.to_sequence(source.width, source.height, meta)
+            sequence = _every_body(path, model, source, estimator, follower, total, progress,
+                                   {"start_s": start_s, "end_s": end_s,
+                                    "max_frames": max_frames})
+        else:
+            buffer = PoseBuffer(total + 16)
+            for frame in source:
+                buffer.append(estimator.estimate(frame))
+                if progress is not None:
+                    progress(buffer.n, max(total, buffer.n))
+            sequence = buffer.to_sequence(source.width, source.height,
+                                          sequence_meta(path, source, estimator))
     found = int(sequence.detected.sum())
     if len(sequence) and found == 0:
         log.warning("%s: nobody was found in any of its %d frames", path.name, len(sequence))
@@ -88,6 +74,41 @@ def extract_sequence(video_path: str | Path, model: str | Path = "full",
     if estimator.people.second_person_seen:
         log.warning("%s: more than one person in view in %d frames; followed the one who moves "
                     "most", path.name, estimator.people.multi_person_frames)
+    return sequence
+
+
+def _every_body(path: Path, model: str | Path, source: VideoSource, estimator: PoseEstimator,
+                follower: PoseEstimator, total: int, progress: Progress | None,
+                source_args: dict[str, Any]) -> PoseSequence:
+    """Every body of every frame, the person who moves most chosen over the whole clip, a
+    second look where they were missed: their rows as an on-disk sequence.
+
+    The bodies go to a temporary file as they come and are linked into tracks at once
+    (:class:`~glutecv.pose.candidates.CandidateBodies`), and the rows to a
+    :class:`~glutecv.pose.store.LandmarkStore`: memory does not grow with the clip's length
+    beyond the tracks' frame -> body maps.
+    """
+    bodies = CandidateBodies(total + 16)
+    for frame in source:
+        bodies.add(frame.t_s, frame_candidates(follower.detect_all(frame),
+                                               estimator.detect_all(frame)))
+        if progress is not None:
+            progress(len(bodies), max(total, len(bodies)))
+    meta = sequence_meta(path, source, estimator)
+    chosen, selection, others = bodies.select()
+    refilled = refill_gaps(path, model, chosen, others, source.width, source.height,
+                           source.fps, source_args)
+    selection = replace(selection, refilled_frames=refilled)
+    meta["people"]["selection"] = selection.to_dict()
+    log.info("%s: %s", path.name, selection.reason)
+    rows = LandmarkStore(len(bodies) + 16)
+    for i in range(len(bodies)):
+        pose, t_s = chosen[i], bodies.time_at(i)
+        # a second-look body belongs to row i only if it is the same decoded frame
+        rows.append(pose if pose is not None and abs(pose.t_s - t_s) < 1e-6
+                    else PoseFrame.missing(t_s, i))
+    sequence = rows.to_sequence(source.width, source.height, meta)
+    rows.close()
     return sequence
 
 

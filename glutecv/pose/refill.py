@@ -14,6 +14,7 @@ look can fill a gap but never switch to someone else.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, MutableSequence, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,8 @@ class Window:
         return self.anchor < self.first
 
 
-def refill_gaps(path: Path, model: str | Path, chosen: list[PoseFrame | None],
-                others: dict[int, list[Box]], width: int, height: int, fps: float,
+def refill_gaps(path: Path, model: str | Path, chosen: MutableSequence[PoseFrame | None],
+                others: Mapping[int, list[Box]], width: int, height: int, fps: float,
                 source_args: dict[str, Any]) -> int:
     """Fill frames of ``chosen`` (None = missed) from a second look; returns frames filled.
 
@@ -87,30 +88,39 @@ def refill_gaps(path: Path, model: str | Path, chosen: list[PoseFrame | None],
     return filled
 
 
-def gap_windows(chosen: list[PoseFrame | None], reach: int, width: int, height: int
+def gap_windows(chosen: Sequence[PoseFrame | None], reach: int, width: int, height: int
                 ) -> list[Window]:
     """Windows of missed frames next to a found frame: forward from the frame before a gap and
     backward from the frame after it, each at most ``reach`` frames long."""
-    found = [i for i, p in enumerate(chosen) if p is not None]
-    if not found:
+    found = _found_mask(chosen)
+    if not found.any():
         return []
     windows = []
     n = len(chosen)
     for i in range(n):
-        if chosen[i] is not None:
+        if found[i]:
             continue
-        if i > 0 and chosen[i - 1] is not None:  # a gap starts here: look forward
+        if i > 0 and found[i - 1]:  # a gap starts here: look forward
             end = i
-            while end + 1 < n and chosen[end + 1] is None and end + 1 - i < reach:
+            while end + 1 < n and not found[end + 1] and end + 1 - i < reach:
                 end += 1
             windows.append(Window(i, end, i - 1, _crop_box(chosen[i - 1], width, height)))
-        if i + 1 < n and chosen[i + 1] is not None:  # a gap ends here: look backward
+        if i + 1 < n and found[i + 1]:  # a gap ends here: look backward
             start = i
-            while start - 1 >= 0 and chosen[start - 1] is None and i - (start - 1) < reach:
+            while start - 1 >= 0 and not found[start - 1] and i - (start - 1) < reach:
                 start -= 1
             windows.append(Window(start, i, i + 1, _crop_box(chosen[i + 1], width, height)))
     usable = [w for w in windows if min(w.box[2] - w.box[0], w.box[3] - w.box[1]) >= MIN_CROP_PX]
     return sorted(usable, key=lambda w: w.first)
+
+
+def _found_mask(chosen: Sequence[PoseFrame | None]) -> np.ndarray:
+    """Boolean (N,): the followed person is there (asked of ``chosen`` itself when it can say
+    without reading every body, as :class:`glutecv.pose.candidates.ChosenBodies` can)."""
+    mask = getattr(chosen, "found_mask", None)
+    if mask is not None:
+        return np.asarray(mask(), dtype=bool)
+    return np.array([p is not None for p in chosen], dtype=bool)
 
 
 def body_box(body: PoseFrame) -> Box:
@@ -134,7 +144,7 @@ def _crop_box(body: PoseFrame | None, width: int, height: int) -> Box:
 
 
 def _look_again(path: Path, model: str | Path, windows: list[Window],
-                others: dict[int, list[Box]], source_args: dict[str, Any]
+                others: Mapping[int, list[Box]], source_args: dict[str, Any]
                 ) -> dict[tuple[Window, int], PoseFrame]:
     """The one body the model finds in each window's crop, per (window, frame)."""
     from glutecv.io.frames import Frame

@@ -20,6 +20,7 @@ pick the person doing the exercise:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,17 +162,27 @@ def select_person(candidates: list[list[PoseFrame]], width: int = 0, height: int
     tracks = stitch_tracks(link_tracks(images, visibilities, lost_after), images,
                            visibilities, lost_after)
     n = len(candidates)
+    best, selection = choose_track(tracks, n, lambda t: _movement(candidates, t))
+    chosen = [candidates[i][best[i]] if i in best else None for i in range(n)]
+    return chosen, selection
+
+
+def choose_track(tracks: list[dict[int, int]], n: int,
+                 movement: Callable[[dict[int, int]], float]
+                 ) -> tuple[dict[int, int], Selection]:
+    """The track (frame -> body index) with the highest movement score, and why, out of
+    ``tracks`` over ``n`` frames; ``movement(track)`` is the track's :func:`movement_score`.
+    An empty track when there is none."""
     if not tracks:
-        return [None] * n, Selection(0, 0, 0.0, 0.0, n)
-    scores = [_movement(candidates, t) * len(t) / max(1, n) for t in tracks]
+        return {}, Selection(0, 0, 0.0, 0.0, n)
+    scores = [movement(t) * len(t) / max(1, n) for t in tracks]
     order = np.argsort(scores, kind="stable")[::-1]
     best = tracks[int(order[0])]
-    chosen = [candidates[i][best[i]] if i in best else None for i in range(n)]
     runner_up = float(scores[int(order[1])]) if len(order) > 1 else 0.0
     selection = Selection(len(tracks), len(best), float(scores[int(order[0])]), runner_up, n,
                           min(best), max(best))
     log.debug("%s", selection.reason)
-    return chosen, selection
+    return best, selection
 
 
 def _movement(candidates: list[list[PoseFrame]], track: dict[int, int]) -> float:
@@ -179,19 +190,28 @@ def _movement(candidates: list[list[PoseFrame]], track: dict[int, int]) -> float
     if len(track) < 3:
         return 0.0
     bodies = [candidates[i][c] for i, c in track.items()]
-    pts = np.stack([b.image[MOTION_LANDMARKS, :2] for b in bodies])  # (T, 6, 2)
-    # relative to the body's own hip centre: exercising moves joints against each other, a
-    # bystander walking through the picture mostly moves the whole body (not exercise)
-    pts = pts - np.stack([_hip_centre_or_nan(b.image) for b in bodies])[:, None, :]
-    size = float(np.median([np.sqrt(max(_body_area(b.image, b.visibility), 1.0))
-                            for b in bodies]))
+    return movement_score([(np.stack([b.image for b in bodies]),
+                            np.stack([b.visibility for b in bodies]))])
+
+
+def movement_score(parts: Iterable[tuple[np.ndarray, np.ndarray]]) -> float:
+    """Spread of the lower-body landmarks of a track's bodies about their own hip centre, in
+    body sizes. ``parts`` are consecutive blocks of the track's (T, 33, 3) pixel landmarks and
+    (T, 33) visibilities, in track order (blocks, so a long track need not be read at once).
+    """
+    spreads, sizes = [], []
+    for image, visibility in parts:
+        hips = image[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=1)
+        hips = np.where(np.all(np.isfinite(hips), axis=1, keepdims=True), hips, np.nan)
+        # relative to the body's own hip centre: exercising moves joints against each other, a
+        # bystander walking through the picture mostly moves the whole body (not exercise)
+        spreads.append(image[:, MOTION_LANDMARKS, :2] - hips[:, None, :])  # (T, 6, 2)
+        sizes.append(np.array([np.sqrt(max(_body_area(b, v), 1.0))
+                               for b, v in zip(image, visibility, strict=True)], dtype=float))
+    pts = np.concatenate(spreads)
+    size = float(np.median(np.concatenate(sizes)))
     spread = np.sqrt(np.nanvar(pts[..., 0], axis=0) + np.nanvar(pts[..., 1], axis=0))
     return float(np.nanmedian(spread) / max(size, 1.0))
-
-
-def _hip_centre_or_nan(body: np.ndarray) -> np.ndarray:
-    centre = _hip_centre(body)
-    return centre if centre is not None else np.full(2, np.nan)
 
 
 def _hip_centre(body: np.ndarray) -> np.ndarray | None:

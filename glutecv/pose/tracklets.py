@@ -40,6 +40,7 @@ LOST_AFTER = 15
 
 
 _JOINTS = np.asarray(BODY_JOINTS)
+_ENDED = np.empty(0)  # stands in for the last body of a track that has ended
 _SHOULDERS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
 _HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
 
@@ -122,21 +123,46 @@ def link_tracks(images: list[list[np.ndarray]], visibilities: list[list[np.ndarr
     the bodies found in frame ``i``. Each frame's bodies go to the live tracks (seen within
     ``lost_after`` frames) by least total whole-body distance; a pairing beyond the gate
     (:data:`LINK_GATE` plus :data:`GATE_PER_MISSED_FRAME` per missed frame) is refused and the
-    body starts a new track.
+    body starts a new track. (:class:`TrackLinker` does the same one frame at a time.)
     """
-    from scipy.optimize import linear_sum_assignment
+    linker = TrackLinker(lost_after)
+    for bodies, vis in zip(images, visibilities, strict=True):
+        linker.add(bodies, vis)
+    return linker.tracks
 
-    tracks: list[dict[int, int]] = []
-    last_frame: list[int] = []  # per track: the frame it was last seen in, and that body
-    last_image: list[np.ndarray] = []
-    last_vis: list[np.ndarray] = []
-    last_scale: list[float] = []
-    live: list[int] = []  # tracks seen within lost_after frames
-    for i, (bodies, vis) in enumerate(zip(images, visibilities, strict=True)):
-        live = [t for t in live if i - last_frame[t] <= lost_after]
+
+class TrackLinker:
+    """:func:`link_tracks` one frame at a time, so a long clip's bodies need not all be kept.
+
+    Only each track's last body is held (tracks are few), plus the tracks' frame -> body maps.
+    """
+
+    def __init__(self, lost_after: int = LOST_AFTER) -> None:
+        self.lost_after = lost_after
+        self.tracks: list[dict[int, int]] = []
+        self.frames = 0  # frames added so far (the next frame's index)
+        # per track: the frame it was last seen in, and that body
+        self._last_frame: list[int] = []
+        self._last_image: list[np.ndarray] = []
+        self._last_vis: list[np.ndarray] = []
+        self._last_scale: list[float] = []
+        self._live: list[int] = []  # tracks seen within lost_after frames
+
+    def add(self, bodies: list[np.ndarray], vis: list[np.ndarray]) -> None:
+        """Link the bodies of the next frame (each (33, 3) pixels, visibilities (33,))."""
+        from scipy.optimize import linear_sum_assignment
+
+        i = self.frames
+        self.frames += 1
+        tracks, last_frame = self.tracks, self._last_frame
+        last_image, last_vis, last_scale = self._last_image, self._last_vis, self._last_scale
+        live = [t for t in self._live if i - last_frame[t] <= self.lost_after]
+        for t in set(self._live) - set(live):  # ended: its last body is never compared again
+            last_image[t] = last_vis[t] = _ENDED
+        self._live = live
         matched: set[int] = set()
         if not bodies:
-            continue
+            return
         stack, vstack = np.stack(bodies), np.stack(vis)
         scales = body_scales(stack)
         if live:
@@ -161,7 +187,6 @@ def link_tracks(images: list[list[np.ndarray]], visibilities: list[list[np.ndarr
                 last_image.append(bodies[c])
                 last_vis.append(vis[c])
                 last_scale.append(float(scales[c]))
-    return tracks
 
 
 def stitch_tracks(tracks: list[dict[int, int]], images: list[list[np.ndarray]],

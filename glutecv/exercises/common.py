@@ -43,7 +43,7 @@ from glutecv.exercises.base import Analyzer, ExerciseAnalysis, LiveAnalyzer
 from glutecv.filters import BatchFilterConfig, smooth_sequence
 from glutecv.geometry import visible_points
 from glutecv.landmarks import Landmark, side_landmark
-from glutecv.pose.store import release
+from glutecv.pose.store import is_on_disk, release
 from glutecv.pose.types import PoseFrame, PoseSequence
 from glutecv.reps import PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
 from glutecv.results import FAULT_CODES, Fault, Rep, ThresholdLine, ViewInfo
@@ -335,14 +335,31 @@ class SignalAnalyzer(Analyzer):
         return ExerciseAnalysis(self.name, view, numbered, series, self.report_thresholds(),
                                 display, tuple(warnings), lines)
 
+    def smoothed_points(self, seq: PoseSequence) -> Points:
+        """Smoothed, gated points of :attr:`landmarks` (:func:`smooth_sequence`).
+
+        Landmarks on disk are smoothed one at a time (smoothing is per landmark, so the
+        values are the same), dropping each copy-on-write copy and the pages read before
+        the next: memory holds one landmark's columns at a time, not all of them.
+        """
+        if not is_on_disk(seq):
+            smoothed = smooth_sequence(seq, self.filter_config(), self.landmarks)
+            return Points.from_pose(smoothed, self.landmarks, self.min_visibility)
+        image: dict[Landmark, np.ndarray] = {}
+        world: dict[Landmark, np.ndarray] = {}
+        for lm in dict.fromkeys(self.landmarks):
+            one = Points.from_pose(smooth_sequence(seq, self.filter_config(), (lm,)), (lm,),
+                                   self.min_visibility)
+            image.update(one.image)
+            world.update(one.world)
+            release(seq)
+        return Points(image, world, np.asarray(seq.t_s, dtype=float))
+
     def analyze(self, seq: PoseSequence) -> ExerciseAnalysis:
         """Batch analysis: smooth, signals, count per side, judge each rep."""
         view = self.detect_view(seq)
         release(seq)  # landmarks on disk: drop the pages each stage read (a no-op in memory)
-        smoothed = smooth_sequence(seq, self.filter_config(), self.landmarks)
-        pts = Points.from_pose(smoothed, self.landmarks, self.min_visibility)
-        del smoothed  # its smoothed columns (copy-on-write memory) are no longer needed
-        release(seq)
+        pts = self.smoothed_points(seq)
         # Frames where nobody was detected stay missing even though smoothing bridged their
         # landmarks: a rep is never made of frames with nobody in them (live does the same).
         seen = person_present(seq)

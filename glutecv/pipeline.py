@@ -34,7 +34,7 @@ from glutecv.exercises.base import ExerciseAnalysis
 from glutecv.io.atomic import TMP_PREFIX
 from glutecv.pose.store import release
 from glutecv.pose.types import PoseSequence
-from glutecv.results import AnalysisResult
+from glutecv.results import AnalysisResult, FrameSeries
 
 log = logging.getLogger("glutecv.pipeline")
 
@@ -320,6 +320,7 @@ def _video_facts(seq: PoseSequence) -> dict[str, Any]:
     return facts
 
 
-def _as_list(values: Any) -> list[float]:
+def _as_list(values: Any) -> FrameSeries:
+    """A series with infinities made NaN, held compactly (reads like a list of floats)."""
     arr = np.asarray(values, dtype=np.float64).ravel()
-    return np.where(np.isfinite(arr), arr, np.nan).tolist()
+    return FrameSeries(np.where(np.isfinite(arr), arr, np.nan))

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+import numpy as np
 
 from glutecv.errors import InputError
 
@@ -108,6 +111,48 @@ class ThresholdLine:
             raise ValueError(f"unknown relative_to {self.relative_to!r}; known: rep_start")
 
 
+class FrameSeries(Sequence[float]):
+    """A per-frame series that reads like a list of floats but is held as one float64 array
+    (8 bytes a frame instead of ~32 for a list of Python floats: an hour at 30 fps has ~1.3
+    million series values). Items are Python floats, a slice is a list, ``==`` compares with
+    lists element by element, and ``numpy.asarray`` gives a copy of the array (additive)."""
+
+    def __init__(self, values: Any) -> None:
+        self._values = np.asarray(values, dtype=np.float64).ravel()
+
+    def __len__(self) -> int:
+        return int(self._values.shape[0])
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self._values[i].tolist()
+        return float(self._values[i])
+
+    def __iter__(self) -> Iterator[float]:
+        for start in range(0, len(self), 4096):  # Python floats a block at a time
+            yield from self._values[start:start + 4096].tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.array(self._values, dtype=dtype)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrameSeries | list | tuple):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like a list
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrameSeries, (self._values,))
+
+    def __repr__(self) -> str:
+        return f"FrameSeries({len(self)} values)"
+
+    def tolist(self) -> list[float]:
+        """The values as a list of Python floats."""
+        return self._values.tolist()
+
+
 @dataclass(frozen=True)
 class AnalysisResult:
     """Everything known about one analysed video (or landmark file)."""
@@ -120,7 +165,8 @@ class AnalysisResult:
     view: ViewInfo
     reps: tuple[Rep, ...]
     warnings: tuple[str, ...] = ()
-    series: dict[str, list[float]] = field(default_factory=dict)  # "t_s" + per-frame angles
+    # "t_s" + per-frame angles: lists of floats, or FrameSeries (compact) from the pipeline
+    series: dict[str, Sequence[float]] = field(default_factory=dict)
     thresholds: dict[str, float] = field(default_factory=dict)    # config: name -> value
     display: dict[str, str] = field(default_factory=dict)  # series key -> overlay/plot label
     model: str | None = None
@@ -168,7 +214,8 @@ class AnalysisResult:
             "display": self.display,
             "plot_thresholds": {k: [asdict(line) for line in lines]
                                 for k, lines in self.plot_thresholds.items()},
-            "series": self.series,
+            "series": {k: v.tolist() if isinstance(v, FrameSeries) else v
+                       for k, v in self.series.items()},
         }
 
     @classmethod

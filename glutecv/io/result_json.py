@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from glutecv.io.atomic import _nan_to_none, atomic_path
-from glutecv.results import AnalysisResult
+from glutecv.results import AnalysisResult, FrameSeries
 
 
 class _NullForNaN(list):  # type: ignore[type-arg]
@@ -24,7 +25,7 @@ class _NullForNaN(list):  # type: ignore[type-arg]
     null), as :func:`glutecv.io.atomic.write_json` writes them. Only the JSON encoder's use
     (truth value, length, iteration) is supported."""
 
-    def __init__(self, values: list[float]) -> None:
+    def __init__(self, values: list[float] | FrameSeries) -> None:
         super().__init__()
         self._values = values
 
@@ -46,11 +47,10 @@ class _NullForNaN(list):  # type: ignore[type-arg]
 
 def write_result_json(path: str | Path, result: AnalysisResult) -> None:
     """Write ``result`` to ``path`` atomically, byte for byte as ``result.save(path)``."""
-    doc = result.to_dict()
-    series = doc.get("series", {})
-    doc["series"] = {}
+    doc = replace(result, series={}).to_dict()  # the series as they are, not as lists
+    series = result.series
     clean = _nan_to_none(doc)
-    clean["series"] = {k: _NullForNaN(v) if isinstance(v, list) else _nan_to_none(v)
+    clean["series"] = {k: _NullForNaN(v) if isinstance(v, list | FrameSeries) else _nan_to_none(v)
                        for k, v in series.items()}
     encoder = json.JSONEncoder(indent=2, allow_nan=False)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:

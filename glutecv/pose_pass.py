@@ -132,7 +132,8 @@ def _every_body_pass(path: Path, model: str, progress: Progress | None, max_fram
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress("pose", done, total or None)
 
-    # extract_sequence keeps the clip in memory while it picks the person; moved to disk after.
+    # extract_sequence keeps every body on disk while it picks the person and returns an
+    # on-disk sequence, so sequence_on_disk is a no-op here (kept as a guard).
     return sequence_on_disk(extract_sequence(path, model, pose_progress, num_poses=num_poses,
                                              start_s=start_s, end_s=end_s,
                                              max_frames=max_frames))

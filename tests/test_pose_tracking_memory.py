@@ -50,8 +50,9 @@ def test_on_disk_candidates_choose_the_same_bodies_as_the_lists() -> None:
 
 @pytest.mark.slow
 def test_a_long_two_person_stream_keeps_memory_bounded() -> None:
-    """20,000 frames of two bodies: the lists of bodies alone would take ~5 KB a frame
-    (~100 MB); through CandidateBodies the peak of Python memory stays under 0.5 KB a frame."""
+    """20,000 frames of two bodies: held as lists of PoseFrames (the old way) they took
+    4.1 KB a frame, 5.7 KB at the peak of the choice (tracemalloc); through CandidateBodies
+    the peak stays under 0.5 KB a frame (0.41 measured)."""
     n = 20_000
     squat = [stick_body(SQUATTER_X, 650, 560, squat_depth(i)) for i in range(30)]
     coach = stick_body(COACH_X, 640, 600)

@@ -72,6 +72,12 @@ class CandidateBodies:
         release(self._rows)
         return chosen, selection, OtherBoxes(self, chosen.found_mask())
 
+    def release(self) -> None:
+        """Drop the pages of the file read so far from this process's memory (after
+        :meth:`select`; reading a body again faults it back in)."""
+        if self._rows is not None:
+            release(self._rows)
+
     def row(self, i: int, c: int) -> int:
         return int(self._offsets[i]) + c
 
@@ -96,11 +102,11 @@ class CandidateBodies:
         def blocks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
             for lo in range(0, len(rows), READ_BLOCK):
                 part = rows[lo: lo + READ_BLOCK]
-                yield np.asarray(seq.image[part]), np.asarray(seq.visibility[part])
+                block = np.asarray(seq.image[part]), np.asarray(seq.visibility[part])
+                release(seq)  # the pages just read are copied: drop them as we go
+                yield block
 
-        score = movement_score(blocks())
-        release(seq)
-        return score
+        return movement_score(blocks())
 
 
 class _FrameField:

@@ -33,6 +33,9 @@ from glutecv.pose.types import PoseFrame, PoseSequence
 
 log = logging.getLogger("glutecv.pose.extract")
 
+#: Rows written between two releases of the candidate file's pages read so far.
+RELEASE_EVERY = 1024
+
 Progress = Callable[[int, int], None]
 """Called after each frame with (frames done, estimated total frames)."""
 
@@ -107,6 +110,8 @@ def _every_body(path: Path, model: str | Path, source: VideoSource, estimator: P
         # a second-look body belongs to row i only if it is the same decoded frame
         rows.append(pose if pose is not None and abs(pose.t_s - t_s) < 1e-6
                     else PoseFrame.missing(t_s, i))
+        if i % RELEASE_EVERY == RELEASE_EVERY - 1:
+            bodies.release()  # pages of the bodies read so far: file cache, not this process's
     sequence = rows.to_sequence(source.width, source.height, meta)
     rows.close()
     return sequence

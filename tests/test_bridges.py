@@ -212,4 +212,7 @@ def test_property_garbage_landmarks_never_crash_or_report_non_finite(seed, name)
     for r in res.reps:
         assert np.isfinite([r.start_s, r.peak_s, r.end_s]).all()
         assert all(np.isfinite([f.value, f.threshold]).all() for f in r.faults)
-        assert np.isfinite(r.metrics["range_of_motion_deg"])
+        # named by the phase signal's unit: _deg on the hip line, _pct on the hip lift (a
+        # view the garbage makes look like one from the feet counts on the hip lift)
+        rom = [v for k, v in r.metrics.items() if k.startswith("range_of_motion_")]
+        assert len(rom) == 1 and np.isfinite(rom[0])

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from glutecv.exercises.base import ExerciseAnalysis
-from glutecv.filters import BatchFilterConfig, frame_rate, smooth_track
+from glutecv.filters import frame_rate, smooth_sequence
 from glutecv.landmarks import Landmark as L
 from glutecv.pose.types import PoseSequence
 from glutecv.reps import PHASE_REST, PHASE_UNKNOWN, RepCounterConfig, RepEvent, count_reps
@@ -148,26 +148,6 @@ def is_setup_step(events: list[RepEvent], phase: np.ndarray, t: np.ndarray,
     return float(np.linalg.norm(step)) > cfg.min_step_leg
 
 
-def smooth_landmarks(seq: PoseSequence, landmarks: tuple[L, ...],
-                     config: BatchFilterConfig) -> PoseSequence:
-    """:func:`glutecv.filters.smooth_sequence` for only the ``landmarks`` an analyzer reads
-    (the others are left as they are): the same gating, outlier rejection, gap filling and
-    zero-phase low-pass, at a third of the cost for a typical analyzer."""
-    if len(seq) < 2:
-        return seq
-    # copy-on-write for landmarks on disk: only the smoothed columns take memory
-    image, world, new_vis = (seq.writable_copy(k) for k in ("image", "world", "visibility"))
-    for lm in landmarks:
-        seen = np.nan_to_num(seq.visibility[:, lm], nan=0.0) >= config.min_visibility
-        for arr in (image, world):
-            for c in range(3):
-                arr[:, lm, c] = smooth_track(seq.t_s, np.where(seen, arr[:, lm, c], np.nan),
-                                             config)
-        filled = ~seen & np.isfinite(image[:, lm, 0])
-        new_vis[:, lm] = np.where(filled, config.min_visibility, seq.visibility[:, lm])
-    return seq.with_arrays(image=image, world=world, visibility=new_vis)
-
-
 class ShotCountingMixin:
     """``analyze`` of :class:`~glutecv.exercises.common.SignalAnalyzer`, shot by shot.
 
@@ -189,7 +169,7 @@ class ShotCountingMixin:
         setup = getattr(me.config, "setup_step", None)  # analyzers that opt in (squat, lunge)
         stance = np.full((n, 2), np.nan) if setup is not None else None
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            shot = smooth_landmarks(seq.slice(a, b), tuple(me.landmarks), me.filter_config())
+            shot = smooth_sequence(seq.slice(a, b), me.filter_config(), me.landmarks)
             pts = Points.from_pose(shot, me.landmarks, me.min_visibility)
             for k, v in me.signals(pts, view).items():
                 series.setdefault(k, np.full(n, np.nan))[a:b] = np.asarray(v, float).reshape(-1)

@@ -43,6 +43,16 @@ def _assert_no_rep_of_missing_data(reps: list[dict], gap: tuple[float, float]) -
             assert value is None or np.isfinite(value), (name, value)
 
 
+def _analyze(capsys, path: Path, out: Path, model: str, exercise: str):  # noqa: ANN001, ANN202
+    """``glutecv analyze`` one video without the annotated video; (result.json, landmarks)."""
+    from glutecv.pose.types import PoseSequence
+
+    code, _, err = cli(capsys, "analyze", str(path), "-o", str(out), "--model", model,
+                       "--exercise", exercise, "--no-video")
+    assert code == 0, err
+    return load_result(out / path.stem), PoseSequence.load_npz(out / path.stem / "landmarks.npz")
+
+
 # --- walking out and back --------------------------------------------------------------------
 def test_walking_out_and_back_in_landmarks(capsys, tmp_path: Path) -> None:
     """Five bridges; nobody in view from 4.0 to 9.5 s (rep 2 entirely, rep 3 up to its top):
@@ -84,16 +94,10 @@ def test_walking_out_and_back_in_a_real_clip(capsys, tmp_path: Path) -> None:
     path = write_video(tmp_path / "walkout.mp4", spliced, fps=30)
     gap = (len(frames) / 30, (len(frames) + 60) / 30)
     out = tmp_path / "out"
-    code, _, err = cli(capsys, "analyze", str(path), "-o", str(out), "--model", "lite",
-                       "--exercise", "glute_bridge", "--no-video")
-    assert code == 0, err
-    result = load_result(out / "walkout")
+    result, seq = _analyze(capsys, path, out, "lite", "glute_bridge")
     _assert_no_rep_of_missing_data(result["reps"], gap)
     assert len(result["reps"]) == 2, [(r["start_s"], r["end_s"]) for r in result["reps"]]
     assert result["reps"][0]["end_s"] <= gap[0] + 0.05 <= result["reps"][1]["start_s"]
-    from glutecv.pose.types import PoseSequence
-
-    seq = PoseSequence.load_npz(out / "walkout" / "landmarks.npz")
     empty = (seq.t_s > gap[0] + 0.1) & (seq.t_s < gap[1] - 0.1)
     assert not seq.detected[empty].any()
     assert seq.detected[~empty].mean() > 0.8
@@ -132,14 +136,8 @@ def test_two_people_composite_follows_the_exerciser(capsys, tmp_path: Path) -> N
     frames = [np.hstack([f, other]) for f in bridge + bridge]
     path = write_video(tmp_path / "two.mp4", frames, fps=30)
     out = tmp_path / "out"
-    code, _, err = cli(capsys, "analyze", str(path), "-o", str(out), "--model", "lite",
-                       "--exercise", "glute_bridge", "--no-video")
-    assert code == 0, err
-    result = load_result(out / "two")
+    result, seq = _analyze(capsys, path, out, "lite", "glute_bridge")
     _two_people_warning(result)
-    from glutecv.pose.types import PoseSequence
-
-    seq = PoseSequence.load_npz(out / "two" / "landmarks.npz")
     hips = _hips(seq)
     found = np.all(np.isfinite(hips), axis=1)
     assert found.mean() > 0.8
@@ -168,14 +166,8 @@ def test_shared_two_person_clips_follow_one_person_and_say_so(capsys, tmp_path: 
     clip = shared_clip(rel)
     exercise = rel.split("/")[0]
     out = tmp_path / "out"
-    code, _, err = cli(capsys, "analyze", str(clip), "-o", str(out), "--model", "lite",
-                       "--exercise", exercise, "--no-video")
-    assert code == 0, err
-    result = load_result(out / clip.stem)
+    result, seq = _analyze(capsys, clip, out, "lite", exercise)
     _two_people_warning(result)
-    from glutecv.pose.types import PoseSequence
-
-    seq = PoseSequence.load_npz(out / clip.stem / "landmarks.npz")
     _assert_followed_consistently(seq)
     # the followed person is the one exercising: their hips travel up and down
     hips = _hips(seq)
@@ -199,15 +191,9 @@ def test_squat_right_beside_a_standing_coach_is_followed_and_counted(capsys, tmp
     between the two people, and the landmark file says who was followed and why."""
     clip = shared_clip(rel)
     out = tmp_path / "out"
-    code, _, err = cli(capsys, "analyze", str(clip), "-o", str(out), "--model", "full",
-                       "--exercise", "squat", "--no-video")
-    assert code == 0, err
-    result = load_result(out / clip.stem)
+    result, seq = _analyze(capsys, clip, out, "full", "squat")
     _two_people_warning(result)
     assert len(result["reps"]) == 1, [(r["start_s"], r["end_s"]) for r in result["reps"]]
-    from glutecv.pose.types import PoseSequence
-
-    seq = PoseSequence.load_npz(out / clip.stem / "landmarks.npz")
     _assert_followed_consistently(seq, max_jump=0.05)
     assert seq.detected.all(), f"she was missed in {int((~seq.detected).sum())} frames"
     selection = seq.meta["people"]["selection"]
@@ -231,14 +217,8 @@ def test_synthetic_two_body_clip_follows_the_exerciser(capsys, tmp_path: Path) -
     out = tmp_path / "out"
     # the default model: 'lite' sees this front-view squat too shallow to count (a model
     # accuracy matter, not who is followed)
-    code, _, err = cli(capsys, "analyze", str(video), "-o", str(out), "--model", "full",
-                       "--exercise", "squat", "--no-video")
-    assert code == 0, err
-    result = load_result(out / video.stem)
+    result, seq = _analyze(capsys, video, out, "full", "squat")
     _two_people_warning(result)
-    from glutecv.pose.types import PoseSequence
-
-    seq = PoseSequence.load_npz(out / video.stem / "landmarks.npz")
     true_hips = np.array([(np.array(f["landmarks_2d_px"]["LEFT_HIP"])
                            + np.array(f["landmarks_2d_px"]["RIGHT_HIP"])) / 2
                           for f in truth["frames"]])
